@@ -22,16 +22,62 @@ const ALLOWED: Record<string, readonly string[]> = {
   controllers: ['api', 'labels', 'clock', 'client', 'rollout'],
   runtime: ['api', 'clock'],
   agent: ['api', 'clock', 'client', 'runtime'],
-  testing: ['clock', 'labels', 'api', 'store', 'client', 'rollout', 'scheduler', 'controllers', 'runtime', 'agent'],
-  host: ['clock', 'labels', 'api', 'store', 'client', 'rollout', 'scheduler', 'controllers', 'runtime', 'agent'],
+  testing: [
+    'clock',
+    'labels',
+    'api',
+    'store',
+    'client',
+    'rollout',
+    'scheduler',
+    'controllers',
+    'runtime',
+    'agent',
+  ],
+  host: [
+    'clock',
+    'labels',
+    'api',
+    'store',
+    'client',
+    'rollout',
+    'scheduler',
+    'controllers',
+    'runtime',
+    'agent',
+  ],
   'store-sqlite': ['store', 'api', 'clock'],
   'store-etcd': ['store', 'api', 'clock'],
   apiserver: ['api', 'labels', 'store', 'client', 'clock'],
-  cli: ['clock', 'labels', 'api', 'store', 'client', 'rollout', 'scheduler', 'controllers', 'runtime', 'agent', 'host', 'apiserver', 'store-sqlite', 'store-etcd'],
+  cli: [
+    'clock',
+    'labels',
+    'api',
+    'store',
+    'client',
+    'rollout',
+    'scheduler',
+    'controllers',
+    'runtime',
+    'agent',
+    'host',
+    'apiserver',
+    'store-sqlite',
+    'store-etcd',
+  ],
 };
 
 /** Packages whose job is effects (processes, files, sockets, wall time). Everything else is pure. */
-const EFFECTFUL = new Set(['runtime', 'agent', 'host', 'store-sqlite', 'store-etcd', 'apiserver', 'cli', 'testing']);
+const EFFECTFUL = new Set([
+  'runtime',
+  'agent',
+  'host',
+  'store-sqlite',
+  'store-etcd',
+  'apiserver',
+  'cli',
+  'testing',
+]);
 
 /** Files in pure packages that are the sanctioned doors to wall time. */
 const EFFECT_DOORS = new Set(['packages/clock/src/system-clock.ts', 'packages/clock/src/virtual-clock.ts']);
@@ -41,8 +87,14 @@ const FORBIDDEN_IN_PURE: readonly [RegExp, string][] = [
   [/\bnew Date\(\)/, 'new Date() (use an injected Clock)'],
   [/\bMath\.random\(/, 'Math.random() (use a seeded Random)'],
   // A call, not a method declaration such as `setTimeout(fn: () => void, ms: number)` in Clock.
-  [/(?<![.\w])(setTimeout|setInterval|setImmediate)\((?!\w+\??:)|\bglobalThis\.set(Timeout|Interval|Immediate)\b/, 'global timers (use an injected Clock)'],
-  [/from ['"](node:)?(fs|net|http|https|child_process|dgram)(\/promises)?['"]/, 'I/O modules (use an adapter)'],
+  [
+    /(?<![.\w])(setTimeout|setInterval|setImmediate)\((?!\w+\??:)|\bglobalThis\.set(Timeout|Interval|Immediate)\b/,
+    'global timers (use an injected Clock)',
+  ],
+  [
+    /from ['"](node:)?(fs|net|http|https|child_process|dgram)(\/promises)?['"]/,
+    'I/O modules (use an adapter)',
+  ],
 ];
 
 const packages = readdirSync(join(root, 'packages')).filter((name) =>
@@ -56,12 +108,15 @@ function sourceFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-const isTestOrSupport = (file: string) => /\.(test|integration\.test|test-support)\.ts$/.test(file) || file.includes('/testing/');
+const isTestOrSupport = (file: string) =>
+  /\.(test|integration\.test|test-support)\.ts$/.test(file) || file.includes('/testing/');
 
 function importsOf(text: string): string[] {
   const found: string[] = [];
   // Top-level statements only (Biome puts them at column 0), so strings that mention `from '…'` don't count.
-  for (const m of text.matchAll(/^(?:import|export)\s[^;'"]*?from\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm)) {
+  for (const m of text.matchAll(
+    /^(?:import|export)\s[^;'"]*?from\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm,
+  )) {
     const spec = m[1] ?? m[2];
     if (spec) found.push(spec);
   }
@@ -83,13 +138,17 @@ describe('architecture', () => {
 
   it.each(packages)('%s imports only declared packages, through their public entry points', (name) => {
     const pkg = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'));
-    const declared = new Set(Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.devDependencies }));
+    const declared = new Set(
+      Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.devDependencies }),
+    );
     const problems: string[] = [];
     for (const file of sourceFiles(join(root, 'packages', name, 'src'))) {
       for (const spec of importsOf(readFileSync(file, 'utf8'))) {
         const rel = relative(root, file);
         if (spec.startsWith('.') || spec.startsWith('node:')) continue;
-        const base = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string);
+        const base = spec.startsWith('@')
+          ? spec.split('/').slice(0, 2).join('/')
+          : (spec.split('/')[0] as string);
         if (['vitest', 'fast-check'].includes(base) && isTestOrSupport(file)) continue;
         if (!declared.has(base)) problems.push(`${rel}: imports undeclared ${spec}`);
         if (base.startsWith('@flotilla/') && spec !== base && !/^@flotilla\/[\w-]+\/testing$/.test(spec)) {
@@ -112,14 +171,18 @@ describe('architecture', () => {
     for (const p of Object.keys(ALLOWED)) visit(p, []);
   });
 
-  it.each(packages.filter((p) => !EFFECTFUL.has(p)))('%s is pure: no wall time, global randomness, timers or I/O', (name) => {
-    const problems: string[] = [];
-    for (const file of sourceFiles(join(root, 'packages', name, 'src'))) {
-      const rel = relative(root, file);
-      if (isTestOrSupport(file) || EFFECT_DOORS.has(rel)) continue;
-      const text = readFileSync(file, 'utf8');
-      for (const [pattern, what] of FORBIDDEN_IN_PURE) if (pattern.test(text)) problems.push(`${rel}: ${what}`);
-    }
-    expect(problems).toEqual([]);
-  });
+  it.each(packages.filter((p) => !EFFECTFUL.has(p)))(
+    '%s is pure: no wall time, global randomness, timers or I/O',
+    (name) => {
+      const problems: string[] = [];
+      for (const file of sourceFiles(join(root, 'packages', name, 'src'))) {
+        const rel = relative(root, file);
+        if (isTestOrSupport(file) || EFFECT_DOORS.has(rel)) continue;
+        const text = readFileSync(file, 'utf8');
+        for (const [pattern, what] of FORBIDDEN_IN_PURE)
+          if (pattern.test(text)) problems.push(`${rel}: ${what}`);
+      }
+      expect(problems).toEqual([]);
+    },
+  );
 });
