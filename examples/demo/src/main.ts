@@ -15,7 +15,9 @@ export interface DemoResult {
 }
 
 export function runDemo(log: (line: string) => void = console.log): DemoResult {
-  const files = readdirSync(manifestsDir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  const files = readdirSync(manifestsDir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort();
   log(`Flotilla demo: checking ${files.length} manifest files in examples/manifests\n`);
   log(pad(['FILE', 'KIND', 'NAMESPACE/NAME', 'RESULT', 'DEFAULTS ADDED']));
   let objects = 0;
@@ -29,7 +31,15 @@ export function runDemo(log: (line: string) => void = console.log): DemoResult {
       const errors = validate(object);
       if (errors.length > 0) invalid++;
       const added = countLeaves(applyDefaults(object)) - countLeaves(object);
-      log(pad([file, object.kind, name, errors.length ? `${errors.length} error(s)` : 'valid', `${added} fields`]));
+      log(
+        pad([
+          file,
+          object.kind,
+          name,
+          errors.length ? `${errors.length} error(s)` : 'valid',
+          `${added} fields`,
+        ]),
+      );
       for (const e of errors) log(`    ${formatFieldError(e)}`);
     }
   }
@@ -59,7 +69,8 @@ function pad(cells: readonly string[]): string {
 
 function countLeaves(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((n: number, v) => n + countLeaves(v), 0);
-  if (value !== null && typeof value === 'object') return Object.values(value).reduce((n: number, v) => n + countLeaves(v), 0);
+  if (value !== null && typeof value === 'object')
+    return Object.values(value).reduce((n: number, v) => n + countLeaves(v), 0);
   return 1;
 }
 

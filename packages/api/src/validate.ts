@@ -1,0 +1,138 @@
+/**
+ * `validate`, `validateUpdate` and `assertValid`: every problem of an object, as the Kubernetes API
+ * server would report it on create or update.
+ *
+ * Guarantees:
+ * - Never throws on bad input: anything (a number, `null`, a half-built object) yields field errors.
+ * - Structural problems come first (the kind's zod schema: unknown fields, wrong JSON types, missing
+ *   required fields), then semantic rules with Kubernetes' field paths, types and wording.
+ * - Fields that defaulting fills may be absent: a manifest validates before or after `applyDefaults`.
+ * - An unknown `apiVersion`/`kind` gives exactly one error, on `kind` or `apiVersion`.
+ */
+import { ApiError } from './errors.js';
+import { type FieldError, fieldErrors } from './field-errors.js';
+import { type KindInfo, type KubeObject, kinds, lookupKind } from './kinds.js';
+import { dropNullFields, schemaErrorsToFieldErrors } from './schemas/schema-errors.js';
+import { isRecord } from './validation/helpers.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from './validation/meta.js';
+import { rulesFor } from './validation/registry.js';
+
+type Checked = { info: KindInfo; value: Record<string, unknown>; errors: FieldError[] };
+
+function typeErrors(obj: unknown): FieldError[] | KindInfo {
+  if (!isRecord(obj)) {
+    const got = obj === null ? 'null' : Array.isArray(obj) ? 'array' : typeof obj;
+    return [fieldErrors.typeInvalid('', obj, `must be of type object, got ${got}`)];
+  }
+  const info = lookupKind(obj);
+  if (info) return info;
+  const { apiVersion, kind } = obj;
+  if (typeof apiVersion !== 'string' || apiVersion === '') return [fieldErrors.required('apiVersion')];
+  if (typeof kind !== 'string' || kind === '') return [fieldErrors.required('kind')];
+  const inVersion = kinds.filter((k) => k.apiVersion === apiVersion).map((k) => k.kind);
+  if (inVersion.length > 0) return [fieldErrors.notSupported('kind', kind, inVersion)];
+  return [fieldErrors.notSupported('apiVersion', apiVersion, [...new Set(kinds.map((k) => k.apiVersion))])];
+}
+
+const covers = (outer: string, inner: string) =>
+  inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`) || outer === '';
+
+/**
+ * Runs semantic rules. They assume the schema's shapes; on structurally broken input they may trip
+ * over a wrong type, which the structural errors already report, so their result is dropped.
+ */
+function guarded(wellFormed: boolean, run: () => FieldError[]): FieldError[] {
+  try {
+    return run();
+  } catch (error) {
+    if (wellFormed) return [{ field: '', type: 'Internal', detail: `validation failed: ${String(error)}` }];
+    return [];
+  }
+}
+
+function check(obj: unknown): Checked | FieldError[] {
+  const typed = typeErrors(obj);
+  if (Array.isArray(typed)) return typed;
+  const info = typed;
+  const input = dropNullFields(info.schema, obj) as Record<string, unknown>;
+  const parsed = info.schema.safeParse(input);
+  const structural = parsed.success
+    ? []
+    : schemaErrorsToFieldErrors(parsed.error, { input, schema: info.schema });
+  const value = (parsed.success ? parsed.data : input) as Record<string, unknown>;
+  const rules = rulesFor(info.apiVersion, info.kind);
+  const semantic = [
+    ...guarded(parsed.success, () =>
+      validateObjectMeta(value.metadata as never, { namespaced: info.namespaced, nameFn: rules.nameFn }),
+    ),
+    ...guarded(parsed.success, () => (rules.validate ? rules.validate(value) : [])),
+  ];
+  const extra = semantic.filter((e) => !structural.some((s) => covers(s.field, e.field)));
+  return { info, value, errors: [...structural, ...extra] };
+}
+
+/** Every problem of `obj` as a create would report it; `[]` when valid. */
+export function validate(obj: unknown): FieldError[] {
+  const result = check(obj);
+  return Array.isArray(result) ? result : result.errors;
+}
+
+/**
+ * Every problem of `next` replacing `prev`: the create rules for `next`, then immutable fields
+ * (`metadata.name`/`namespace`/`uid`, workload selectors, Service `clusterIP`, Job template, Pod
+ * spec except images, immutable ConfigMap/Secret data).
+ */
+export function validateUpdate(next: unknown, prev: unknown): FieldError[] {
+  const result = check(next);
+  if (Array.isArray(result)) return result;
+  const errs = [...result.errors];
+  if (!isRecord(prev)) return errs;
+  if (prev.kind !== result.info.kind || prev.apiVersion !== result.info.apiVersion) {
+    errs.push(fieldErrors.invalid('kind', result.info.kind, 'field is immutable'));
+    return errs;
+  }
+  const prevValue = dropNullFields(result.info.schema, prev) as Record<string, unknown>;
+  errs.push(...validateObjectMetaUpdate(result.value.metadata as never, prevValue.metadata as never));
+  const rules = rulesFor(result.info.apiVersion, result.info.kind);
+  if (rules.validateUpdate) {
+    try {
+      errs.push(...rules.validateUpdate(result.value, prevValue));
+    } catch {
+      // A malformed old object has nothing to compare against.
+    }
+  }
+  return errs;
+}
+
+function groupKindOf(obj: unknown): { group: string; kind: string; name: string } {
+  const r = isRecord(obj) ? obj : {};
+  const apiVersion = typeof r.apiVersion === 'string' ? r.apiVersion : '';
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const meta = isRecord(r.metadata) ? r.metadata : {};
+  const name =
+    typeof meta.name === 'string'
+      ? meta.name
+      : typeof meta.generateName === 'string'
+        ? meta.generateName
+        : '';
+  return { group, kind: typeof r.kind === 'string' ? r.kind : '', name };
+}
+
+/**
+ * Throws `ApiError.invalid` (reason Invalid, HTTP 422, one cause per field error) unless `obj` is
+ * valid: `Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0`.
+ */
+export function assertValid(obj: unknown): asserts obj is KubeObject {
+  const errs = validate(obj);
+  if (errs.length === 0) return;
+  const { group, kind, name } = groupKindOf(obj);
+  throw ApiError.invalid({ group, kind }, name, errs);
+}
+
+/** As `assertValid`, for an update of `prev` to `next`. */
+export function assertValidUpdate(next: unknown, prev: unknown): asserts next is KubeObject {
+  const errs = validateUpdate(next, prev);
+  if (errs.length === 0) return;
+  const { group, kind, name } = groupKindOf(next);
+  throw ApiError.invalid({ group, kind }, name, errs);
+}
