@@ -5,7 +5,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyDefaults, formatFieldError, lookupKind, parseManifests, validate } from '@flotilla/api';
+import {
+  applyDefaults,
+  formatFieldError,
+  type KubeObject,
+  lookupKind,
+  parseManifests,
+  validate,
+} from '@flotilla/api';
 
 const manifestsDir = join(import.meta.dirname, '..', '..', 'manifests');
 
@@ -23,9 +30,10 @@ export function runDemo(log: (line: string) => void = console.log): DemoResult {
   let objects = 0;
   let invalid = 0;
   for (const file of files) {
-    for (const object of parseManifests(readFileSync(join(manifestsDir, file), 'utf8'))) {
+    for (const parsed of parseManifests(readFileSync(join(manifestsDir, file), 'utf8'))) {
       objects++;
-      const kind = lookupKind(object);
+      const kind = lookupKind(parsed);
+      const object = inDefaultNamespace(parsed, kind?.namespaced ?? false);
       const meta = object.metadata ?? {};
       const name = `${kind?.namespaced ? `${meta.namespace ?? 'default'}/` : ''}${meta.name ?? meta.generateName ?? '?'}`;
       const errors = validate(object);
@@ -58,12 +66,18 @@ spec:
     spec:
       containers: [{ name: web, image: "nginx:1.27", ports: [{ containerPort: 70000 }] }]
 `);
-  if (broken) for (const e of validate(broken)) log(`  ${formatFieldError(e)}`);
+  if (broken) for (const e of validate(inDefaultNamespace(broken, true))) log(`  ${formatFieldError(e)}`);
   return { objects, invalid };
 }
 
+/** kubectl sends namespaced objects to the current namespace when the manifest names none. */
+function inDefaultNamespace<T extends KubeObject>(object: T, namespaced: boolean): T {
+  if (!namespaced || object.metadata?.namespace) return object;
+  return { ...object, metadata: { ...object.metadata, namespace: 'default' } };
+}
+
 function pad(cells: readonly string[]): string {
-  const widths = [28, 22, 34, 12];
+  const widths = [32, 22, 36, 12];
   return cells.map((c, i) => (i < widths.length ? c.padEnd(widths[i] as number) : c)).join(' ');
 }
 
