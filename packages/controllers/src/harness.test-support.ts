@@ -1,8 +1,10 @@
 import type { Pod } from '@flotilla/api';
 import { type Client, createInProcessClient, SharedInformerFactory } from '@flotilla/client';
-import { VirtualClock } from '@flotilla/clock';
+import { parseRFC3339, toRFC3339, VirtualClock } from '@flotilla/clock';
 import { MemoryBackend, ObjectStore } from '@flotilla/store';
+import { Controller } from './controller.js';
 import type { ControllerManager } from './manager.js';
+import { requestsForObjects } from './sources.js';
 
 /** Store + in-process client + informers on a virtual clock: a control plane without nodes. */
 export function createTestPlane(seed = 1) {
@@ -40,6 +42,36 @@ export async function makeReady(client: Client, pod: Pod, now: string): Promise<
         { type: 'Ready', status: 'True', lastTransitionTime: now },
         { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
       ],
+    },
+  });
+}
+
+/**
+ * A stand-in for scheduler + kubelets: every pod that is not yet ready becomes bound, Running and
+ * Ready after `delayMs`; terminating pods are removed. Good enough for workload controllers.
+ */
+export function createFakeKubelet(plane: ReturnType<typeof createTestPlane>, delayMs = 0) {
+  const pods = plane.informers.informerFor('v1', 'Pod');
+  return new Controller({
+    name: 'fake-kubelet',
+    clock: plane.clock,
+    sources: [requestsForObjects(pods.events$)],
+    reconciler: {
+      async reconcile(request) {
+        const pod = pods.lister().get(request.namespace, request.name);
+        if (!pod) return {};
+        const api = plane.client.resource('v1', 'Pod').namespace(request.namespace);
+        if (pod.metadata?.deletionTimestamp) {
+          await api.delete(request.name, { gracePeriodSeconds: 0 }).catch(() => undefined);
+          return {};
+        }
+        if (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return {};
+        const created = parseRFC3339(pod.metadata?.creationTimestamp ?? '') ?? 0;
+        const wait = created + delayMs - plane.clock.now();
+        if (wait > 0) return { requeueAfter: wait };
+        await makeReady(plane.client, pod, toRFC3339(plane.clock.now()));
+        return {};
+      },
     },
   });
 }

@@ -6,7 +6,10 @@
  * - `ControllerManager`: starts and stops a set of controllers together.
  */
 export { Controller, type ControllerOptions, type ControllerStats } from './controller.js';
+export { createDeploymentController, type DeploymentControllerOptions } from './deployment/controller.js';
+export { EventRecorder, type InvolvedObject } from './events.js';
 export { ControllerManager } from './manager.js';
+export { isPodActive, isPodAvailable, isPodReady, isPodTerminating } from './pods.js';
 export {
   isTerminalError,
   parseRequestKey,
@@ -18,6 +21,22 @@ export {
   requestKey,
   TerminalError,
 } from './reconciler.js';
+export {
+  createReplicaSetController,
+  POD_CONTROLLER_INDEX,
+  podControllerIndex,
+  type ReplicaSetControllerOptions,
+} from './replicaset/controller.js';
+export { EXPECTATIONS_TTL_MS, Expectations } from './replicaset/expectations.js';
+export {
+  BURST_REPLICAS,
+  ownerReferenceFor,
+  planReplicaSet,
+  podFromTemplate,
+  type ReplicaSetAction,
+  type ReplicaSetPlan,
+  type ReplicaSetPlanOptions,
+} from './replicaset/plan.js';
 export {
   type ObjectEvent,
   type ObjectLike,
