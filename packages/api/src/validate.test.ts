@@ -134,6 +134,15 @@ describe('validate: unknown and malformed input', () => {
     expect(summary(validate(obj))).toEqual([`${field} ${type}`]);
   });
 
+  it('treats null fields as absent, as Go decoding does (kubectl --dry-run output)', () => {
+    const dep = m.nginxDeployment() as ReturnType<typeof m.nginxDeployment> & { status?: unknown };
+    (dep.metadata as Record<string, unknown>).creationTimestamp = null;
+    dep.status = {};
+    expect(validate(dep)).toEqual([]);
+    (dep.spec as Record<string, unknown>).replicas = null;
+    expect(validate(dep)).toEqual([]);
+  });
+
   it('reports structural and semantic problems together', () => {
     const pod = m.podWithProbes() as Record<string, unknown> & ReturnType<typeof m.podWithProbes>;
     pod.metadata.name = 'Bad_Name';
@@ -308,6 +317,16 @@ describe('validateUpdate', () => {
   ])('$name may change', ({ prev, next }) => {
     expect(validateUpdate(next, prev)).toEqual([]);
   });
+
+  it.each(Object.entries(m.validManifests))(
+    '%s: an unchanged (defaulted) object is a valid update',
+    (_, make) => {
+      const obj = applyDefaults(make());
+      expect(validateUpdate(obj, obj)).toEqual([]);
+      // The store defaults an update before comparing it with the stored object, as the API server does.
+      expect(validateUpdate(applyDefaults(make()), obj)).toEqual([]);
+    },
+  );
 
   it('rejects a change of kind', () => {
     expect(summary(validateUpdate(m.job(), m.nginxDeployment()))).toContain('kind Invalid');

@@ -34,6 +34,18 @@ function typeErrors(obj: unknown): FieldError[] | KindInfo {
   return [fieldErrors.notSupported('apiVersion', apiVersion, [...new Set(kinds.map((k) => k.apiVersion))])];
 }
 
+/** True when a `null` occurs anywhere (then nulls are dropped as Go's decoder does; rare, so checked first). */
+function containsNull(value: unknown): boolean {
+  if (value === null) return true;
+  if (typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (containsNull(item)) return true;
+    return false;
+  }
+  for (const key in value) if (containsNull((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
 const covers = (outer: string, inner: string) =>
   inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`) || outer === '';
 
@@ -54,7 +66,7 @@ function check(obj: unknown): Checked | FieldError[] {
   const typed = typeErrors(obj);
   if (Array.isArray(typed)) return typed;
   const info = typed;
-  const input = dropNullFields(info.schema, obj) as Record<string, unknown>;
+  const input = (containsNull(obj) ? dropNullFields(info.schema, obj) : obj) as Record<string, unknown>;
   const parsed = info.schema.safeParse(input);
   const structural = parsed.success
     ? []
@@ -91,7 +103,10 @@ export function validateUpdate(next: unknown, prev: unknown): FieldError[] {
     errs.push(fieldErrors.invalid('kind', result.info.kind, 'field is immutable'));
     return errs;
   }
-  const prevValue = dropNullFields(result.info.schema, prev) as Record<string, unknown>;
+  const prevValue = (containsNull(prev) ? dropNullFields(result.info.schema, prev) : prev) as Record<
+    string,
+    unknown
+  >;
   errs.push(...validateObjectMetaUpdate(result.value.metadata as never, prevValue.metadata as never));
   const rules = rulesFor(result.info.apiVersion, result.info.kind);
   if (rules.validateUpdate) {

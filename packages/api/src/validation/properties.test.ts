@@ -16,7 +16,7 @@ describe('generated valid objects', () => {
         expect(validate(pod)).toEqual([]);
         expect(validate(applyDefaults(pod))).toEqual([]);
       }),
-      { numRuns: 200 },
+      { numRuns: 120 },
     );
   });
 
@@ -26,7 +26,7 @@ describe('generated valid objects', () => {
         expect(validate(dep)).toEqual([]);
         expect(validate(applyDefaults(dep))).toEqual([]);
       }),
-      { numRuns: 200 },
+      { numRuns: 120 },
     );
   });
 
@@ -36,7 +36,7 @@ describe('generated valid objects', () => {
         const once = applyDefaults(obj);
         expect(applyDefaults(once)).toEqual(once);
       }),
-      { numRuns: 200 },
+      { numRuns: 120 },
     );
   });
 });

@@ -1,0 +1,286 @@
+import type { Clock } from '@flotilla/clock';
+import { Subject } from 'rxjs';
+import { RuntimeError } from './errors.js';
+import type { LogFeed } from './logs.js';
+import type {
+  ContainerConfig,
+  ContainerFilter,
+  ContainerState,
+  ContainerStatus,
+  PodSandboxConfig,
+  PodSandboxStatus,
+  PortMapping,
+  RuntimeEvent,
+  SandboxFilter,
+  SandboxState,
+} from './types.js';
+
+export interface SandboxRecord {
+  readonly id: string;
+  readonly config: PodSandboxConfig;
+  readonly createdAt: number;
+  readonly ip: string;
+  state: SandboxState;
+  readonly containers: Set<string>;
+}
+
+export interface ContainerRecord<X> {
+  readonly id: string;
+  readonly sandboxId: string;
+  readonly config: ContainerConfig;
+  readonly createdAt: number;
+  readonly ports: readonly PortMapping[];
+  readonly log: LogFeed;
+  state: ContainerState;
+  /** A start is under way (between `startContainer` and RUNNING). */
+  starting: boolean;
+  startedAt?: number;
+  finishedAt?: number;
+  exitCode?: number;
+  reason?: string;
+  message?: string;
+  pid?: number;
+  exitWaiters?: (() => void)[];
+  /** Runtime-specific state. */
+  readonly x: X;
+}
+
+/** Kubernetes' terminated reason for an exit code. */
+export const exitReason = (exitCode: number): string => (exitCode === 0 ? 'Completed' : 'Error');
+
+const matches = (labels: Readonly<Record<string, string>>, want?: Readonly<Record<string, string>>) =>
+  want === undefined || Object.entries(want).every(([k, v]) => labels[k] === v);
+
+/**
+ * The bookkeeping every runtime shares: ids, sandboxes and their containers, state transitions, exit
+ * events and the CRI error cases. Every lookup is O(1); listing a sandbox's containers is O(its size).
+ */
+export class RuntimeBook<X> {
+  readonly sandboxes = new Map<string, SandboxRecord>();
+  readonly containers = new Map<string, ContainerRecord<X>>();
+  readonly events = new Subject<RuntimeEvent>();
+  closed = false;
+  private nextId = 1;
+
+  constructor(
+    private readonly prefix: string,
+    private readonly clock: Clock,
+  ) {}
+
+  private id(kind: string): string {
+    return `${this.prefix}-${kind}-${(this.nextId++).toString(16).padStart(8, '0')}`;
+  }
+
+  checkOpen(): void {
+    if (this.closed) throw RuntimeError.closed();
+  }
+
+  sandbox(id: string): SandboxRecord {
+    this.checkOpen();
+    const s = this.sandboxes.get(id);
+    if (!s) throw RuntimeError.sandboxNotFound(id);
+    return s;
+  }
+
+  container(id: string): ContainerRecord<X> {
+    this.checkOpen();
+    const c = this.containers.get(id);
+    if (!c) throw RuntimeError.containerNotFound(id);
+    return c;
+  }
+
+  addSandbox(config: PodSandboxConfig, ip: string): SandboxRecord {
+    this.checkOpen();
+    const record: SandboxRecord = {
+      id: this.id('sandbox'),
+      config: { ...config, labels: { ...config.labels }, annotations: { ...config.annotations } },
+      createdAt: this.clock.now(),
+      ip,
+      state: 'SANDBOX_READY',
+      containers: new Set(),
+    };
+    this.sandboxes.set(record.id, record);
+    return record;
+  }
+
+  /** Checks that `config` may be created in the sandbox; throws the CRI error otherwise. */
+  admit(sandboxId: string, config: ContainerConfig): SandboxRecord {
+    const sandbox = this.sandbox(sandboxId);
+    if (sandbox.state !== 'SANDBOX_READY') {
+      throw new RuntimeError('InvalidState', `pod sandbox "${sandboxId}" is not ready`);
+    }
+    if (!config.name) throw new RuntimeError('InvalidConfig', 'name: Required value');
+    for (const id of sandbox.containers) {
+      const other = this.containers.get(id)!;
+      if (other.config.name === config.name && other.config.attempt === config.attempt) {
+        throw new RuntimeError(
+          'AlreadyExists',
+          `container "${config.name}" attempt ${config.attempt} already exists in pod sandbox "${sandboxId}" as "${id}"`,
+        );
+      }
+    }
+    return sandbox;
+  }
+
+  addContainer(
+    sandbox: SandboxRecord,
+    config: ContainerConfig,
+    ports: readonly PortMapping[],
+    log: LogFeed,
+    x: X,
+  ): ContainerRecord<X> {
+    const record: ContainerRecord<X> = {
+      id: this.id('container'),
+      sandboxId: sandbox.id,
+      config,
+      createdAt: this.clock.now(),
+      ports,
+      log,
+      state: 'CREATED',
+      starting: false,
+      x,
+    };
+    this.containers.set(record.id, record);
+    sandbox.containers.add(record.id);
+    return record;
+  }
+
+  /** Claims the start of a CREATED container; a second start, or a start after exit, is InvalidState. */
+  beginStart(c: ContainerRecord<X>): void {
+    if (c.state !== 'CREATED' || c.starting) {
+      throw new RuntimeError(
+        'InvalidState',
+        `container "${c.id}" is ${c.starting ? 'already starting' : c.state}, not CREATED`,
+      );
+    }
+    c.starting = true;
+  }
+
+  markRunning(c: ContainerRecord<X>, pid?: number): void {
+    c.starting = false;
+    c.state = 'RUNNING';
+    c.startedAt = this.clock.now();
+    if (pid !== undefined) c.pid = pid;
+  }
+
+  /** Records an exit once (later calls return false), ends the log and emits `containerExited`. */
+  markExited(
+    c: ContainerRecord<X>,
+    exitCode: number,
+    reason = exitReason(exitCode),
+    message?: string,
+  ): boolean {
+    if (c.state === 'EXITED') return false;
+    const at = this.clock.now();
+    c.starting = false;
+    c.state = 'EXITED';
+    c.finishedAt = at;
+    c.exitCode = exitCode;
+    c.reason = reason;
+    if (message !== undefined) c.message = message;
+    c.pid = undefined;
+    c.log.end();
+    const waiters = c.exitWaiters;
+    c.exitWaiters = undefined;
+    if (waiters) for (const w of waiters) w();
+    this.events.next({
+      type: 'containerExited',
+      sandboxId: c.sandboxId,
+      containerId: c.id,
+      exitCode,
+      reason,
+      at,
+    });
+    return true;
+  }
+
+  /** Resolves when the container is EXITED (at once if it already is). */
+  exited(c: ContainerRecord<X>): Promise<void> {
+    if (c.state === 'EXITED') return Promise.resolve();
+    return new Promise((resolve) => {
+      c.exitWaiters ??= [];
+      c.exitWaiters.push(resolve);
+    });
+  }
+
+  deleteContainer(c: ContainerRecord<X>): void {
+    this.containers.delete(c.id);
+    this.sandboxes.get(c.sandboxId)?.containers.delete(c.id);
+  }
+
+  sandboxStatus(s: SandboxRecord): PodSandboxStatus {
+    const { config } = s;
+    return {
+      id: s.id,
+      uid: config.uid,
+      name: config.name,
+      namespace: config.namespace,
+      attempt: config.attempt,
+      state: s.state,
+      createdAt: s.createdAt,
+      ip: s.ip,
+      hostname: config.hostname,
+      labels: config.labels,
+      annotations: config.annotations,
+    };
+  }
+
+  containerStatus(c: ContainerRecord<X>): ContainerStatus {
+    return {
+      id: c.id,
+      sandboxId: c.sandboxId,
+      name: c.config.name,
+      attempt: c.config.attempt,
+      image: c.config.image,
+      state: c.state,
+      createdAt: c.createdAt,
+      ...(c.startedAt === undefined ? {} : { startedAt: c.startedAt }),
+      ...(c.finishedAt === undefined ? {} : { finishedAt: c.finishedAt }),
+      ...(c.exitCode === undefined ? {} : { exitCode: c.exitCode }),
+      ...(c.reason === undefined ? {} : { reason: c.reason }),
+      ...(c.message === undefined ? {} : { message: c.message }),
+      ports: c.ports,
+      labels: c.config.labels,
+      annotations: c.config.annotations,
+      ...(c.pid === undefined ? {} : { pid: c.pid }),
+    };
+  }
+
+  listSandboxes(filter: SandboxFilter = {}): PodSandboxStatus[] {
+    this.checkOpen();
+    const out: PodSandboxStatus[] = [];
+    for (const s of this.sandboxes.values()) {
+      if (filter.state !== undefined && s.state !== filter.state) continue;
+      if (!matches(s.config.labels, filter.labels)) continue;
+      out.push(this.sandboxStatus(s));
+    }
+    return out;
+  }
+
+  listContainers(filter: ContainerFilter = {}): ContainerStatus[] {
+    this.checkOpen();
+    let ids: Iterable<string>;
+    if (filter.sandboxId === undefined) ids = this.containers.keys();
+    else ids = this.sandboxes.get(filter.sandboxId)?.containers ?? [];
+    const out: ContainerStatus[] = [];
+    for (const id of ids) {
+      const c = this.containers.get(id)!;
+      if (filter.state !== undefined && c.state !== filter.state) continue;
+      if (!matches(c.config.labels, filter.labels)) continue;
+      out.push(this.containerStatus(c));
+    }
+    return out;
+  }
+}
+
+/** Kubernetes' probe port: a number, or the name of one of the container's ports. */
+export function resolveProbePort(ports: readonly PortMapping[], port: number | string): PortMapping | string {
+  const found =
+    typeof port === 'number' || /^\d+$/.test(port)
+      ? ports.find((p) => p.containerPort === Number(port))
+      : ports.find((p) => p.name === port);
+  if (found) return found;
+  return typeof port === 'string' && !/^\d+$/.test(port)
+    ? `port "${port}" is not a named port of the container`
+    : `port ${port} is not a containerPort of the container, so nothing listens there`;
+}

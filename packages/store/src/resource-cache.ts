@@ -1,0 +1,227 @@
+import { ApiError } from '@flotilla/api';
+import { LabelIndex } from '@flotilla/labels';
+import type { Subscription } from 'rxjs';
+import type { Backend, BackendEvent, KeyValue } from './backend.js';
+import { deepFreeze } from './freeze.js';
+import { SortedKeys } from './sorted-keys.js';
+import type { StoreObject } from './types.js';
+
+/** One change as the cache saw it; objects are frozen and carry their resourceVersion. */
+export interface CacheEvent {
+  readonly type: 'put' | 'delete';
+  readonly key: string;
+  readonly revision: number;
+  /** The new state; for a delete, the last state stamped with the delete's revision. */
+  readonly object: StoreObject;
+  /** The state before the change (absent on create). */
+  readonly prev: StoreObject | undefined;
+}
+
+interface Pending {
+  readonly value: string;
+  object: StoreObject | undefined;
+  seen: boolean;
+  returned: boolean;
+}
+
+export type CacheListener = (event: CacheEvent) => void;
+
+/** Reads a stored value: JSON without resourceVersion, which comes from the key's mod revision. */
+export function decodeObject(kv: KeyValue): StoreObject {
+  const obj = JSON.parse(kv.value) as { metadata?: Record<string, unknown> };
+  obj.metadata ??= {};
+  obj.metadata.resourceVersion = String(kv.modRevision);
+  return deepFreeze(obj) as unknown as StoreObject;
+}
+
+/** The stored form: the object's JSON without `metadata.resourceVersion`. */
+export function encodeObject(obj: StoreObject): string {
+  const { resourceVersion: _, ...metadata } = obj.metadata ?? {};
+  return JSON.stringify({ ...obj, metadata });
+}
+
+/** A KeyValue for decoding a value this store wrote (only key, value and modRevision matter). */
+function kvOf(key: string, value: string, modRevision: number): KeyValue {
+  return { key, value, modRevision, createRevision: 0, version: 0 };
+}
+
+function withResourceVersion(obj: StoreObject, revision: number): StoreObject {
+  return deepFreeze({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } });
+}
+
+/**
+ * The watch cache of one resource (Kubernetes' Cacher): every object under the resource's key prefix,
+ * frozen, with a label index and a bounded ring of recent events, kept current by one backend watch.
+ *
+ * - `revision` is the revision the cached state is exact at: the initial list's, then each event's.
+ * - Objects this store wrote are taken from `remember` instead of being parsed again.
+ * - If the backend watch fails (compaction overtook it), the cache lists again and every subscriber
+ *   gets Gone, as Kubernetes terminates watches on a cache re-initialisation.
+ */
+export class ResourceCache {
+  readonly objects = new Map<string, StoreObject>();
+  readonly sortedKeys = new SortedKeys((key) => this.objects.has(key));
+  readonly labels = new LabelIndex();
+  revision = 0;
+  private ring: CacheEvent[] = [];
+  private readonly listeners = new Set<{ listener: CacheListener; fail: (error: unknown) => void }>();
+  private waiters: { revision: number; resolve: () => void }[] = [];
+  private readonly pending = new Map<string, Pending>();
+  private subscription: Subscription | undefined;
+  private starting: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly backend: Backend,
+    readonly prefix: string,
+    private readonly ringCapacity: number,
+  ) {}
+
+  /** Lists and starts watching once; later calls return the same promise. */
+  ready(): Promise<void> {
+    this.starting ??= this.start();
+    return this.starting;
+  }
+
+  /** The revision of the oldest event still in the ring minus one: watches from earlier get Gone. */
+  get oldestWatchable(): number {
+    const first = this.ring[0];
+    return first === undefined ? this.revision : first.revision - 1;
+  }
+
+  /** Resolves once the cache reflects `revision` (events for this prefix up to it were applied). */
+  waitFor(revision: number): Promise<void> {
+    if (this.revision >= revision) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ revision, resolve }));
+  }
+
+  /**
+   * Announces a write this store is about to make, so that whichever comes first, the write's
+   * result or its watch event, decodes the stored value once and both share the object (one parse,
+   * one identity, and a tree nobody else holds a reference to). `settle` or `cancel` must follow.
+   */
+  expect(key: string, value: string): void {
+    this.pending.set(key, { value, object: undefined, seen: false, returned: false });
+  }
+
+  /** The stored object of a write announced with `expect` that succeeded at `revision`. */
+  settle(key: string, value: string, revision: number): StoreObject {
+    const p = this.pending.get(key);
+    if (p === undefined || p.value !== value) return decodeObject(kvOf(key, value, revision));
+    p.object ??= decodeObject(kvOf(key, value, revision));
+    p.returned = true;
+    if (p.seen) this.pending.delete(key);
+    return p.object;
+  }
+
+  /** Forgets an announced write that failed. */
+  cancel(key: string, value: string): void {
+    if (this.pending.get(key)?.value === value) this.pending.delete(key);
+  }
+
+  /** Ring events after `revision`, oldest first. */
+  eventsAfter(revision: number): CacheEvent[] {
+    let lo = 0;
+    let hi = this.ring.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.ring[mid] as CacheEvent).revision <= revision) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.ring.slice(lo);
+  }
+
+  subscribe(listener: CacheListener, fail: (error: unknown) => void): () => void {
+    const entry = { listener, fail };
+    this.listeners.add(entry);
+    return () => this.listeners.delete(entry);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.subscription?.unsubscribe();
+    for (const { fail } of this.listeners) fail(new ApiError('ServiceUnavailable', 'object store is closed'));
+    this.listeners.clear();
+  }
+
+  private async start(): Promise<void> {
+    const first = await this.backend.range(this.prefix, { limit: 10_000 });
+    const revision = first.revision;
+    let page = first;
+    for (;;) {
+      for (const kv of page.items) this.apply(kv.key, this.objectOf(kv));
+      const last = page.items[page.items.length - 1];
+      if (!page.more || last === undefined) break;
+      page = await this.backend.range(this.prefix, { limit: 10_000, revision, startAfter: last.key });
+    }
+    this.revision = revision;
+    this.resolveWaiters();
+    if (this.closed) return;
+    this.subscription = this.backend.watch(this.prefix, revision).subscribe({
+      next: (batch) => this.onBatch(batch),
+      error: (error: unknown) => this.restart(error),
+    });
+  }
+
+  private restart(error: unknown): void {
+    if (this.closed) return;
+    for (const { fail } of this.listeners) fail(error);
+    this.listeners.clear();
+    this.objects.clear();
+    this.labels.clear();
+    this.ring = [];
+    this.pending.clear();
+    this.starting = this.start();
+    this.starting.catch(() => undefined);
+  }
+
+  /** The object for a stored value: the announced one when this store wrote it, else parsed. */
+  private objectOf(kv: KeyValue): StoreObject {
+    const p = this.pending.get(kv.key);
+    if (p === undefined || p.value !== kv.value) return decodeObject(kv);
+    p.object ??= decodeObject(kv);
+    p.seen = true;
+    if (p.returned) this.pending.delete(kv.key);
+    return p.object;
+  }
+
+  private apply(key: string, object: StoreObject): void {
+    if (!this.objects.has(key)) this.sortedKeys.add(key);
+    this.objects.set(key, object);
+    this.labels.set(key, object.metadata?.labels ?? {});
+  }
+
+  private onBatch(batch: readonly BackendEvent[]): void {
+    for (const e of batch) {
+      const key = e.kv.key;
+      const revision = e.kv.modRevision;
+      const prev = this.objects.get(key);
+      let event: CacheEvent;
+      if (e.type === 'put') {
+        const object = this.objectOf(e.kv);
+        this.apply(key, object);
+        event = { type: 'put', key, revision, object, prev };
+      } else {
+        const last = prev ?? decodeObject(e.prevKv);
+        this.objects.delete(key);
+        this.sortedKeys.remove(key);
+        this.labels.delete(key);
+        event = { type: 'delete', key, revision, object: withResourceVersion(last, revision), prev: last };
+      }
+      this.revision = revision;
+      this.ring.push(event);
+      for (const { listener } of this.listeners) listener(event);
+    }
+    if (this.ring.length > this.ringCapacity + Math.max(256, this.ringCapacity >>> 2)) {
+      this.ring = this.ring.slice(this.ring.length - this.ringCapacity);
+    }
+    this.resolveWaiters();
+  }
+
+  private resolveWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const due = this.waiters.filter((w) => w.revision <= this.revision);
+    this.waiters = this.waiters.filter((w) => w.revision > this.revision);
+    for (const w of due) w.resolve();
+  }
+}
