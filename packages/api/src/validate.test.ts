@@ -13,6 +13,15 @@ describe('validate: valid manifests', () => {
     expect(validate(make())).toEqual([]);
   });
 
+  it.each(Object.entries(m.validManifests))('%s: frozen input is accepted and untouched', (_, make) => {
+    const obj = make();
+    const frozen = JSON.parse(JSON.stringify(obj), (_k, v) =>
+      v && typeof v === 'object' ? Object.freeze(v) : v,
+    );
+    expect(validate(frozen)).toEqual([]);
+    expect(frozen).toEqual(obj);
+  });
+
   it.each(Object.entries(m.validManifests))('%s is valid after defaulting', (_, make) => {
     expect(validate(applyDefaults(make()))).toEqual([]);
   });

@@ -40,6 +40,7 @@ export interface ContainerRecord<X> {
   reason?: string;
   message?: string;
   pid?: number;
+  logPath?: string;
   exitWaiters?: (() => void)[];
   /** Runtime-specific state. */
   readonly x: X;
@@ -242,6 +243,7 @@ export class RuntimeBook<X> {
       ports: c.ports,
       labels: c.config.labels,
       annotations: c.config.annotations,
+      ...(c.logPath === undefined ? {} : { logPath: c.logPath }),
       ...(c.pid === undefined ? {} : { pid: c.pid }),
     };
   }

@@ -119,10 +119,14 @@ describe('ProcessRuntime specifics', () => {
   it('kills the whole process group on stop, so children of the container die too', async () => {
     const sandboxId = await sandbox();
     const child = `${marker}-grandchild`;
-    const script = `require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9) /* ${child} */'], { stdio: 'ignore' });
+    // The marker is spelled backwards in the parent's command line, so only the grandchild carries it.
+    const reversed = [...child].reverse().join('');
+    const script = `const m = '${reversed}'.split('').reverse().join('');
+require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9) /* ' + m + ' */'], { stdio: 'ignore' });
 process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1e9);`;
     const id = await rt.createContainer(sandboxId, baseContainerConfig('p', 'none', ['node', '-e', script]));
     await rt.startContainer(id);
+    await waitFor(async () => (await collect(rt.logs(id))).some((e) => e.line === 'ready'));
     await waitFor(async () => processesWith(child).length === 1);
     await rt.stopContainer(id, 0.2);
     expect((await rt.containerStatus(id)).exitCode).toBe(137);
@@ -141,6 +145,7 @@ process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1e9
     await rt.startContainer(id);
     await waitFor(async () => (await rt.containerStatus(id)).state === 'EXITED');
     const dir = join(logDir, 'default_logs_uid-logs_0', 'chatty');
+    expect((await rt.containerStatus(id)).logPath).toBe(join(dir, '0.log'));
     expect(readdirSync(dir).sort()).toEqual(['0.log', '0.log.1']);
     for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).size).toBeLessThanOrEqual(2000);
     const kept = (await collect(rt.logs(id))).map((e) => e.line);

@@ -167,7 +167,9 @@ export class ProcessRuntime implements ContainerRuntime {
       join(logDir, `${config.attempt}.log`),
       this.options.maxLogBytes ?? 10 * 1024 * 1024,
     );
-    return this.book.addContainer(sandbox, config, ports, file, { argv, cwd, env, file }).id;
+    const record = this.book.addContainer(sandbox, config, ports, file, { argv, cwd, env, file });
+    record.logPath = file.path;
+    return record.id;
   }
 
   async startContainer(containerId: string): Promise<void> {

@@ -237,7 +237,8 @@ export class SimulatedRuntime implements ContainerRuntime {
     this.book.beginStart(c);
     const latency = this.latency(this.options.startLatencyMs ?? 0);
     if (latency > 0) await this.clock.sleep(latency);
-    if (this.book.closed || this.book.containers.get(containerId) !== c || c.state !== 'CREATED') {
+    if (this.book.closed) throw RuntimeError.closed();
+    if (this.book.containers.get(containerId) !== c || c.state !== 'CREATED') {
       c.starting = false;
       throw new RuntimeError(
         'InvalidState',

@@ -80,6 +80,8 @@ export interface ContainerStatus {
   readonly ports: readonly PortMapping[];
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /** The container's log file (ProcessRuntime; CRI format, rotated to `<logPath>.1`). */
+  readonly logPath?: string;
   /** Process id of the container's main process (ProcessRuntime, while it runs). */
   readonly pid?: number;
 }

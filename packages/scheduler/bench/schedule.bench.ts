@@ -88,6 +88,8 @@ function constrainedPod(i: number): PodInput {
 
 interface RunResult {
   podsPerSec: number;
+  /** Pods per second of this process's CPU time: steadier than wall time on a shared machine. */
+  podsPerCpuSec: number;
   seconds: number;
   peakRss: number;
   heapUsed: number;
@@ -100,6 +102,7 @@ function runScheduler(count: number, makePod: (i: number) => PodInput, profile: 
   const random = createRandom(42);
   let failed = 0;
   let peakRss = process.memoryUsage().rss;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < count; i++) {
     const pod = compilePod(makePod(i));
@@ -109,10 +112,12 @@ function runScheduler(count: number, makePod: (i: number) => PodInput, profile: 
     if ((i & 16383) === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
   const mem = process.memoryUsage();
   peakRss = Math.max(peakRss, mem.rss);
   if (snapshot.podCount + failed !== count) throw new Error('bench: pods lost');
-  return { podsPerSec: count / seconds, seconds, peakRss, heapUsed: mem.heapUsed, failed };
+  const podsPerCpuSec = count / ((cpu.user + cpu.system) / 1e6);
+  return { podsPerSec: count / seconds, podsPerCpuSec, seconds, peakRss, heapUsed: mem.heapUsed, failed };
 }
 
 /** The floor: next-fit over typed arrays, no plugins, no scoring. */
@@ -126,6 +131,7 @@ function runFirstFit(count: number, makePod: (i: number) => PodInput): RunResult
   let start = 0;
   let failed = 0;
   let peakRss = process.memoryUsage().rss;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < count; i++) {
     const pod = makePod(i);
@@ -150,9 +156,11 @@ function runFirstFit(count: number, makePod: (i: number) => PodInput): RunResult
     if ((i & 16383) === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
   const mem = process.memoryUsage();
   return {
     podsPerSec: count / seconds,
+    podsPerCpuSec: count / ((cpu.user + cpu.system) / 1e6),
     seconds,
     peakRss: Math.max(peakRss, mem.rss),
     heapUsed: mem.heapUsed,
@@ -163,13 +171,17 @@ function runFirstFit(count: number, makePod: (i: number) => PodInput): RunResult
 function report(name: string, ours: RunResult, floor: RunResult): void {
   line(`scheduler.spread.${name}`, ours.podsPerSec, 'pods/s');
   line(`scheduler.firstfit.${name}`, floor.podsPerSec, 'pods/s');
-  line(`scheduler.spread.vs_firstfit.${name}`, ours.podsPerSec / floor.podsPerSec, 'x', 3);
+  line(`scheduler.spread.vs_firstfit.${name}`, ours.podsPerSec / floor.podsPerSec, 'x', 4);
+  line(`scheduler.spread.${name}.cpu_time`, ours.podsPerCpuSec, 'pods/cpu-s');
+  line(`scheduler.firstfit.${name}.cpu_time`, floor.podsPerCpuSec, 'pods/cpu-s');
   line(`scheduler.spread.${name}.unschedulable`, ours.failed, 'pods');
   line(`scheduler.spread.${name}.peak_rss`, ours.peakRss / MiB, 'MB');
   line(`scheduler.spread.${name}.heap_used`, ours.heapUsed / MiB, 'MB');
 }
 
 const only = process.argv[2];
+const load = (await import('node:os')).loadavg()[0]!;
+line('scheduler.host.loadavg_1m', load, 'load', 2);
 const profile = spreadProfile();
 
 if (!only || only === 'a') {
@@ -190,6 +202,7 @@ if (!only || only === 'b') {
   line('scheduler.firstfit.c1m.wall', floor.seconds, 's', 2);
   line('scheduler.c1m.vs_firstfit', ours.podsPerSec / floor.podsPerSec, 'x', 4);
   line('scheduler.c1m.pods_per_sec', ours.podsPerSec, 'pods/s');
+  line('scheduler.c1m.cpu_time', ours.podsPerCpuSec, 'pods/cpu-s');
   line('scheduler.c1m.unschedulable', ours.failed, 'pods');
   line('scheduler.c1m.peak_rss', ours.peakRss / MiB, 'MB');
   line('scheduler.c1m.heap_used', ours.heapUsed / MiB, 'MB');

@@ -36,6 +36,8 @@ export class NodeInfo {
   allocPods = 0;
   /** Allocatable extended resources; undefined when the node has none. */
   allocScalar: Map<string, number> | undefined;
+  /** `pods.length`, kept as a field so the fit check reads no array. */
+  podCount = 0;
   reqCpu = 0;
   reqMemory = 0;
   nonZeroCpu = 0;
@@ -98,6 +100,7 @@ export class NodeInfo {
   }
 
   private account(pod: PodInfo, sign: 1 | -1): void {
+    this.podCount += sign;
     this.reqCpu += sign * pod.cpu;
     this.reqMemory += sign * pod.memory;
     this.nonZeroCpu += sign * pod.nonZeroCpu;

@@ -68,6 +68,7 @@ export interface Backend {
    * - The Observable is cold: each subscription is an independent watch from `afterRevision`, so
    *   resuming after an error is subscribing to `watch(prefix, lastSeenRevision)`.
    * - Events are delivered asynchronously (never inside the write call that caused them).
+   * - Batches and events may be shared between watchers: treat them as read-only.
    */
   watch(prefix: string, afterRevision: number): Observable<readonly BackendEvent[]>;
 

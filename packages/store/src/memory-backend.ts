@@ -78,6 +78,7 @@ export class MemoryBackend implements Backend {
       throw badLimit(limit);
     }
     const revision = options.revision ?? this.revision;
+    if (!Number.isSafeInteger(revision) || revision < 0) throw badRevision(revision);
     if (revision < this.compacted) throw backendErrors.compacted(revision, this.compacted);
     if (revision > this.revision) throw backendErrors.futureRevision(revision, this.revision);
     if (revision === this.revision) return this.rangeCurrent(prefix, revision, limit, startAfter);
@@ -261,12 +262,20 @@ export class MemoryBackend implements Backend {
   private flush(): void {
     this.flushScheduled = false;
     const end = this.revision;
+    // Watchers on the same prefix at the same cursor (the common case: every informer of a resource)
+    // share one batch array; batches are read-only to consumers.
+    const shared = new Map<string, BackendEvent[]>();
     for (const w of this.watchers) {
       if (w.cursor > end) continue;
-      const batch: BackendEvent[] = [];
-      for (let rev = w.cursor; rev <= end; rev++) {
-        const event = this.history[rev - this.historyStart] as BackendEvent;
-        if (event.kv.key.startsWith(w.prefix)) batch.push(event);
+      const id = `${w.cursor}\u0000${w.prefix}`;
+      let batch = shared.get(id);
+      if (batch === undefined) {
+        batch = [];
+        for (let rev = w.cursor; rev <= end; rev++) {
+          const event = this.history[rev - this.historyStart] as BackendEvent;
+          if (event.kv.key.startsWith(w.prefix)) batch.push(event);
+        }
+        shared.set(id, batch);
       }
       w.cursor = end + 1;
       if (batch.length > 0) w.subscriber.next(batch);

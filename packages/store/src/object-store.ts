@@ -395,7 +395,7 @@ export class ObjectStore {
     if (event.type === 'delete') return was ? { type: 'DELETED', object: event.object } : undefined;
     const is = this.matches(filter, event.object);
     if (is) return { type: was ? 'MODIFIED' : 'ADDED', object: event.object };
-    return undefined;
+    return was ? { type: 'DELETED', object: event.object } : undefined;
   }
 
   // ---------------------------------------------------------------------------------------------

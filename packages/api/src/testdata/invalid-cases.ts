@@ -570,6 +570,35 @@ export const invalidCases: readonly InvalidCase[] = [
     'Required',
   ),
   make(
+    'topology spread maxSkew 0',
+    m.podWithProbes,
+    (o) => {
+      o.spec.topologySpreadConstraints = [
+        { maxSkew: 0, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' },
+      ];
+    },
+    'spec.topologySpreadConstraints[0].maxSkew',
+    'Invalid',
+  ),
+  make(
+    'topology spread bad whenUnsatisfiable',
+    m.podWithProbes,
+    (o) => {
+      o.spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'Maybe' }];
+    },
+    'spec.topologySpreadConstraints[0].whenUnsatisfiable',
+    'NotSupported',
+  ),
+  make(
+    'negative runAsUser',
+    m.podWithProbes,
+    (o) => {
+      o.spec.securityContext = { runAsUser: -1 };
+    },
+    'spec.securityContext.runAsUser',
+    'Invalid',
+  ),
+  make(
     'activeDeadlineSeconds 0',
     m.podWithProbes,
     (o) => {

@@ -60,6 +60,15 @@ export const podWithProbes = () => ({
       },
     ],
     nodeSelector: { 'kubernetes.io/os': 'linux' },
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: { matchLabels: { app: 'goproxy' } },
+      },
+    ],
+    securityContext: { runAsUser: 1000, fsGroup: 2000 },
   },
 });
 

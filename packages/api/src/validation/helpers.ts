@@ -93,9 +93,18 @@ export function notMoreThan100Percent(
     errs.push(fieldErrors.invalid(path, value, 'must not be greater than 100%'));
 }
 
-/** Records as Go's `apiequality.Semantic.DeepEqual` sees JSON: key order does not matter. */
+const isEmpty = (v: unknown) =>
+  v === undefined ||
+  v === null ||
+  (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && Object.keys(v).length === 0);
+
+/**
+ * Equality as apimachinery's `equality.Semantic.DeepEqual` sees JSON: key order does not matter and
+ * an empty list or map equals an absent one.
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (isEmpty(a) && isEmpty(b)) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -103,9 +112,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
-  const ka = Object.keys(ra).filter((k) => ra[k] !== undefined);
-  const kb = Object.keys(rb).filter((k) => rb[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(rb, k) && deepEqual(ra[k], rb[k]));
+  const keys = new Set([...Object.keys(ra), ...Object.keys(rb)]);
+  for (const k of keys) if (!deepEqual(ra[k], rb[k])) return false;
+  return true;
 }
 
 /** `ValidateImmutableField`. */

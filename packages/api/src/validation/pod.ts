@@ -18,6 +18,7 @@ import type {
   Probe,
   ResourceRequirements,
   Toleration,
+  TopologySpreadConstraint,
   Volume,
 } from '../generated/schemas.generated.js';
 import {
@@ -54,6 +55,8 @@ export const NODE_SELECTOR_OPERATORS = ['DoesNotExist', 'Exists', 'Gt', 'In', 'L
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
 const MAX_UINT32 = 4294967295;
+const MAX_INT32 = 2147483647;
+export const WHEN_UNSATISFIABLE = ['DoNotSchedule', 'ScheduleAnyway'] as const;
 
 const VOLUME_SOURCES = [
   'awsElasticBlockStore',
@@ -151,6 +154,36 @@ export function validatePodSpec(
   nonNegative(errs, spec.terminationGracePeriodSeconds, `${path}.terminationGracePeriodSeconds`);
   validateTolerations(errs, spec.tolerations, `${path}.tolerations`);
   validateAffinity(errs, spec.affinity, `${path}.affinity`);
+  validateTopologySpreadConstraints(
+    errs,
+    spec.topologySpreadConstraints,
+    `${path}.topologySpreadConstraints`,
+  );
+  const sc = spec.securityContext;
+  if (sc) {
+    for (const key of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
+      const id = sc[key];
+      if (id !== undefined && (id < 0 || id > MAX_INT32))
+        errs.push(
+          fieldErrors.invalid(`${path}.securityContext.${key}`, id, inclusiveRangeError(0, MAX_INT32)),
+        );
+    }
+  }
+  (spec.containers ?? []).forEach((c, i) => {
+    const csc = c.securityContext;
+    if (!csc) return;
+    for (const key of ['runAsUser', 'runAsGroup'] as const) {
+      const id = csc[key];
+      if (id !== undefined && (id < 0 || id > MAX_INT32))
+        errs.push(
+          fieldErrors.invalid(
+            `${path}.containers[${i}].securityContext.${key}`,
+            id,
+            inclusiveRangeError(0, MAX_INT32),
+          ),
+        );
+    }
+  });
   if (spec.hostNetwork) {
     for (const [key, list] of [
       ['containers', spec.containers],
@@ -615,4 +648,39 @@ export function validateAffinity(errs: ErrorList, affinity: Affinity | undefined
       validatePodAffinityTerm(errs, w.podAffinityTerm, `${p}.podAffinityTerm`);
     });
   }
+}
+
+/** `validateTopologySpreadConstraints`. */
+export function validateTopologySpreadConstraints(
+  errs: ErrorList,
+  constraints: TopologySpreadConstraint[] | undefined,
+  path: string,
+): void {
+  const seen = new Set<string>();
+  (constraints ?? []).forEach((c, i) => {
+    const p = `${path}[${i}]`;
+    if (c.maxSkew <= 0)
+      errs.push(fieldErrors.invalid(`${p}.maxSkew`, c.maxSkew, 'must be greater than zero'));
+    if (!c.topologyKey) errs.push(fieldErrors.required(`${p}.topologyKey`, 'can not be empty'));
+    else invalidEach(errs, `${p}.topologyKey`, c.topologyKey, validateLabelKey(c.topologyKey));
+    enumValue(errs, c.whenUnsatisfiable, `${p}.whenUnsatisfiable`, WHEN_UNSATISFIABLE, true);
+    if (c.minDomains !== undefined) {
+      if (c.minDomains <= 0)
+        errs.push(fieldErrors.invalid(`${p}.minDomains`, c.minDomains, 'must be greater than zero'));
+      else if (c.whenUnsatisfiable !== 'DoNotSchedule')
+        errs.push(
+          fieldErrors.invalid(
+            `${p}.minDomains`,
+            c.minDomains,
+            `can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ${c.whenUnsatisfiable}`,
+          ),
+        );
+    }
+    enumValue(errs, c.nodeAffinityPolicy, `${p}.nodeAffinityPolicy`, ['Honor', 'Ignore']);
+    enumValue(errs, c.nodeTaintsPolicy, `${p}.nodeTaintsPolicy`, ['Honor', 'Ignore']);
+    errs.push(...labelSelectorErrors(c.labelSelector, `${p}.labelSelector`));
+    const key = `{${c.topologyKey}, ${c.whenUnsatisfiable}}`;
+    if (seen.has(key)) errs.push(fieldErrors.duplicate(`${p}.{topologyKey, whenUnsatisfiable}`, key));
+    seen.add(key);
+  });
 }

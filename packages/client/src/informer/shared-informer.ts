@@ -152,6 +152,15 @@ export class SharedInformer<T extends ApiObject> implements Informer<T>, Reflect
 
   /** @internal The state after a list: apply and emit exactly the differences. */
   replace(items: readonly T[], _resourceVersion: string): void {
+    if (this.cache.size === 0) {
+      // The first list (or one after everything was deleted): every item is new.
+      for (const object of items) {
+        this.cache.set(objectKey(object), object);
+        this.emit('ADDED', object, undefined);
+      }
+      this.markSynced();
+      return;
+    }
     const seen = new Set<string>();
     for (const object of items) {
       const key = objectKey(object);
@@ -179,11 +188,14 @@ export class SharedInformer<T extends ApiObject> implements Informer<T>, Reflect
         this.emit('DELETED', old, old);
       }
     }
-    if (!this.synced) {
-      this.synced = true;
-      for (const waiter of this.waiters.splice(0)) waiter.resolve();
-      this.scheduleResync();
-    }
+    this.markSynced();
+  }
+
+  private markSynced(): void {
+    if (this.synced) return;
+    this.synced = true;
+    for (const waiter of this.waiters.splice(0)) waiter.resolve();
+    this.scheduleResync();
   }
 
   /** @internal One watch event. */

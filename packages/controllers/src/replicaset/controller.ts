@@ -2,7 +2,7 @@ import { isNotFound, type Pod, type ReplicaSet } from '@flotilla/api';
 import type { Client, Informer, InformerEvent, SharedInformerFactory } from '@flotilla/client';
 import type { Clock } from '@flotilla/clock';
 import { selectorFromLabelSelector } from '@flotilla/labels';
-import { filter, map, merge, mergeMap, type Observable } from 'rxjs';
+import { filter, map, mergeMap, type Observable } from 'rxjs';
 import { Controller } from '../controller.js';
 import { type Request, requestKey } from '../reconciler.js';
 import { requestsForControllerOwner, requestsForObjects } from '../sources.js';

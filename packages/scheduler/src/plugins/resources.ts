@@ -39,7 +39,7 @@ export const NodeResourcesFit: FilterPlugin = {
     const scalar = pod.scalar;
     return (node) => {
       let mask = 0;
-      if (node.pods.length + 1 > node.allocPods) mask |= 1;
+      if (node.podCount + 1 > node.allocPods) mask |= 1;
       if (cpu > 0 && cpu > node.allocCpu - node.reqCpu) mask |= 2;
       if (memory > 0 && memory > node.allocMemory - node.reqMemory) mask |= 4;
       if (scalar.length === 0) return mask === 0 ? null : FIT_STATUSES[mask]!;
@@ -74,7 +74,7 @@ function leastFraction(requested: number, capacity: number): number {
 }
 
 function mostFraction(requested: number, capacity: number): number {
-  return capacity === 0 ? 0 : ((requested > capacity ? capacity : requested) * MAX_NODE_SCORE) / capacity;
+  return capacity === 0 ? 0 : (Math.min(requested, capacity) * MAX_NODE_SCORE) / capacity;
 }
 
 /** NodeResourcesFit, LeastAllocated strategy (Kubernetes' default): the emptier the node, the better. */
@@ -84,13 +84,17 @@ export const LeastAllocated: ScorePlugin = {
     const cpu = pod.nonZeroCpu;
     const mem = pod.nonZeroMemory;
     const score = (n: NodeInfo) =>
-      (leastFraction(n.nonZeroCpu + cpu, n.allocCpu) + leastFraction(n.nonZeroMemory + mem, n.allocMemory)) / 2;
+      (leastFraction(n.nonZeroCpu + cpu, n.allocCpu) + leastFraction(n.nonZeroMemory + mem, n.allocMemory)) /
+      2;
     return {
       score,
       scoreAll(nodes, count, out) {
         for (let i = 0; i < count; i++) {
           const n = nodes[i]!;
-          out[i] = (leastFraction(n.nonZeroCpu + cpu, n.allocCpu) + leastFraction(n.nonZeroMemory + mem, n.allocMemory)) / 2;
+          out[i] =
+            (leastFraction(n.nonZeroCpu + cpu, n.allocCpu) +
+              leastFraction(n.nonZeroMemory + mem, n.allocMemory)) /
+            2;
         }
       },
     };
@@ -110,7 +114,10 @@ export const MostAllocated: ScorePlugin = {
       scoreAll(nodes, count, out) {
         for (let i = 0; i < count; i++) {
           const n = nodes[i]!;
-          out[i] = (mostFraction(n.nonZeroCpu + cpu, n.allocCpu) + mostFraction(n.nonZeroMemory + mem, n.allocMemory)) / 2;
+          out[i] =
+            (mostFraction(n.nonZeroCpu + cpu, n.allocCpu) +
+              mostFraction(n.nonZeroMemory + mem, n.allocMemory)) /
+            2;
         }
       },
     };

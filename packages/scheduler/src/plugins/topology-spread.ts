@@ -8,7 +8,6 @@ import type { NodeInfo } from '../node-info.js';
 import { type PodInfo, type SpreadConstraint, termMatches } from '../pod-info.js';
 import type { ClusterSnapshot } from '../snapshot.js';
 import { unresolvable, unschedulable } from '../status.js';
-import type { TermCounter } from '../topology.js';
 
 export const ErrReasonConstraintsNotMatch = "node(s) didn't match pod topology spread constraints";
 export const ErrReasonNodeLabelNotMatch = `${ErrReasonConstraintsNotMatch} (missing required label)`;
@@ -33,9 +32,11 @@ function eligibleDomains(pod: PodInfo, snapshot: ClusterSnapshot, key: string): 
 }
 
 interface PreparedConstraint {
-  key: string;
+  /** Node slot → domain id (-1: the node lacks the key). */
+  ids: readonly number[];
+  /** Domain id → matching pods there. */
+  counts: Float64Array;
   maxSkew: number;
-  counter: TermCounter;
   /** Minimum matching pods over eligible domains (0 when fewer than minDomains domains exist). */
   min: number;
   self: number;
@@ -46,16 +47,26 @@ function prepareConstraints(pod: PodInfo, snapshot: ClusterSnapshot, list: reado
   return list.map((c): PreparedConstraint => {
     const counter = snapshot.counter([c.term]);
     const key = c.term.topologyKey;
+    const topology = snapshot.topology(key);
+    const byValue = counter.counts[0]!;
+    const counts = new Float64Array(topology.values.length);
+    for (let id = 0; id < counts.length; id++) counts[id] = byValue.get(topology.values[id]!) ?? 0;
     let min = Number.POSITIVE_INFINITY;
     let domains = 0;
-    const counts = counter.counts[0]!;
     for (const v of eligibleDomains(pod, snapshot, key)) {
       domains++;
-      const n = counts.get(v) ?? 0;
+      const n = byValue.get(v) ?? 0;
       if (n < min) min = n;
     }
     if (domains < c.minDomains || domains === 0) min = 0;
-    return { key, maxSkew: c.maxSkew, counter, min, self: termMatches(c.term, pod) ? 1 : 0, domains };
+    return {
+      ids: topology.ids,
+      counts,
+      maxSkew: c.maxSkew,
+      min,
+      self: termMatches(c.term, pod) ? 1 : 0,
+      domains,
+    };
   });
 }
 
@@ -64,14 +75,19 @@ export const PodTopologySpread: FilterPlugin = {
   prepare(pod, snapshot) {
     const hard = pod.spread.filter((c) => c.hard);
     if (hard.length === 0) return null;
-    const prepared = prepareConstraints(pod, snapshot, hard);
+    // Per constraint, per domain: may one more matching pod go there?
+    const checks = prepareConstraints(pod, snapshot, hard).map((c) => {
+      const allowed = new Uint8Array(c.counts.length);
+      for (let id = 0; id < allowed.length; id++)
+        allowed[id] = c.counts[id]! + c.self - c.min > c.maxSkew ? 0 : 1;
+      return { ids: c.ids, allowed };
+    });
     return (node: NodeInfo) => {
-      for (let i = 0; i < prepared.length; i++) {
-        const c = prepared[i]!;
-        const v = node.labels[c.key];
-        if (v === undefined) return MISSING_LABEL;
-        const n = c.counter.counts[0]!.get(v) ?? 0;
-        if (n + c.self - c.min > c.maxSkew) return NOT_MATCH;
+      for (let i = 0; i < checks.length; i++) {
+        const c = checks[i]!;
+        const id = c.ids[node.index] ?? -1;
+        if (id < 0) return MISSING_LABEL;
+        if (c.allowed[id] === 0) return NOT_MATCH;
       }
       return null;
     };
@@ -84,18 +100,18 @@ export const PodTopologySpreadScore: ScorePlugin = {
   prepare(pod, snapshot): NodeScorer | null {
     const soft = pod.spread.filter((c) => !c.hard);
     if (soft.length === 0) return null;
-    const prepared = prepareConstraints(pod, snapshot, soft).map((c) => ({
-      ...c,
-      weight: Math.log(c.domains + 2),
-    }));
+    const prepared = prepareConstraints(pod, snapshot, soft).map((c) => {
+      const weight = Math.log(c.domains + 2);
+      const byDomain = c.counts.map((n) => (n + c.maxSkew - 1) * weight);
+      return { ids: c.ids, byDomain };
+    });
     return {
       score(node) {
         let s = 0;
         for (let i = 0; i < prepared.length; i++) {
           const c = prepared[i]!;
-          const v = node.labels[c.key];
-          if (v === undefined) continue;
-          s += ((c.counter.counts[0]!.get(v) ?? 0) + c.maxSkew - 1) * c.weight;
+          const id = c.ids[node.index] ?? -1;
+          if (id >= 0) s += c.byDomain[id]!;
         }
         return s;
       },
