@@ -262,20 +262,21 @@ export class MemoryBackend implements Backend {
   private flush(): void {
     this.flushScheduled = false;
     const end = this.revision;
-    // Watchers on the same prefix at the same cursor (the common case: every informer of a resource)
-    // share one batch array; batches are read-only to consumers.
-    const shared = new Map<string, BackendEvent[]>();
+    // Consecutive watchers on the same prefix at the same cursor (the common case: every informer of
+    // a resource) share one batch array; batches are read-only to consumers.
+    let lastPrefix: string | undefined;
+    let lastCursor = -1;
+    let batch: BackendEvent[] = [];
     for (const w of this.watchers) {
       if (w.cursor > end) continue;
-      const id = `${w.cursor}\u0000${w.prefix}`;
-      let batch = shared.get(id);
-      if (batch === undefined) {
+      if (w.cursor !== lastCursor || w.prefix !== lastPrefix) {
         batch = [];
         for (let rev = w.cursor; rev <= end; rev++) {
           const event = this.history[rev - this.historyStart] as BackendEvent;
           if (event.kv.key.startsWith(w.prefix)) batch.push(event);
         }
-        shared.set(id, batch);
+        lastPrefix = w.prefix;
+        lastCursor = w.cursor;
       }
       w.cursor = end + 1;
       if (batch.length > 0) w.subscriber.next(batch);
