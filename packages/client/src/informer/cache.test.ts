@@ -125,6 +125,10 @@ describe('InformerCache invariants', () => {
       name: fc.constantFrom('p1', 'p2', 'p3', 'p4'),
     }),
     fc.record({ op: fc.constant('index' as const) }),
+    fc.record({
+      op: fc.constant('query' as const),
+      selector: fc.constantFrom('app=web', '!app', 'app in (db)'),
+    }),
   );
 
   it('indexes and label queries always equal a full scan', () => {
@@ -135,6 +139,12 @@ describe('InformerCache invariants', () => {
         for (const o of ops) {
           if (o.op === 'index') {
             cache.addIndexer('byNode', byNode);
+          } else if (o.op === 'query') {
+            // Mid-sequence label queries build the lazy label index; later ops must keep it current.
+            const s = parseSelector(o.selector);
+            const got = new CacheLister(cache).list({ labelSelector: s }).map(objectKey).sort();
+            const want = [...model.values()].filter((p) => s.matches(p.metadata?.labels ?? {}));
+            expect(got).toEqual(want.map(objectKey).sort());
           } else if (o.op === 'set') {
             const p = pod(o.ns, o.name, o.app === undefined ? {} : { app: o.app }, o.node);
             cache.set(objectKey(p), p);

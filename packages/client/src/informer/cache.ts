@@ -40,11 +40,12 @@ const namespaceOf: IndexFunc<ApiObject> = (obj) => [obj.metadata?.namespace ?? '
  * Invariants:
  * - `byIndex(name, v)` holds exactly the objects `o` with `v ∈ indexers[name](o)`, after any sequence
  *   of `set`/`delete`/`addIndexer`.
- * - The label index holds exactly the current objects' labels.
+ * - Once built (on the first label query), the label index holds exactly the current objects' labels.
  */
 export class InformerCache<T extends ApiObject> {
   private readonly items = new Map<string, T>();
-  private readonly labels = new LabelIndex();
+  /** Built on the first label query, then kept current: informers nobody selects by label pay nothing. */
+  private labels: LabelIndex | undefined;
   private readonly indexers = new Map<string, IndexFunc<T>>();
   /** index name → indexed value → keys */
   private readonly indices = new Map<string, Map<string, Set<string>>>();
@@ -73,9 +74,9 @@ export class InformerCache<T extends ApiObject> {
   set(key: string, obj: T): T | undefined {
     const old = this.items.get(key);
     this.items.set(key, obj);
-    const oldLabels = old?.metadata?.labels;
-    const newLabels = obj.metadata?.labels;
-    if (old === undefined || oldLabels !== newLabels) this.labels.set(key, newLabels ?? {});
+    if (this.labels !== undefined && (old === undefined || old.metadata?.labels !== obj.metadata?.labels)) {
+      this.labels.set(key, obj.metadata?.labels ?? {});
+    }
     for (const [name, fn] of this.indexers) this.reindex(name, fn, key, old, obj);
     return old;
   }
@@ -85,7 +86,7 @@ export class InformerCache<T extends ApiObject> {
     const old = this.items.get(key);
     if (old === undefined) return undefined;
     this.items.delete(key);
-    this.labels.delete(key);
+    this.labels?.delete(key);
     for (const [name, fn] of this.indexers) this.reindex(name, fn, key, old, undefined);
     return old;
   }
@@ -123,6 +124,10 @@ export class InformerCache<T extends ApiObject> {
 
   /** Keys whose labels match `selector` (from the inverted label index). */
   matchingKeys(selector: Selector): Set<string> {
+    if (this.labels === undefined) {
+      this.labels = new LabelIndex();
+      for (const [key, obj] of this.items) this.labels.set(key, obj.metadata?.labels ?? {});
+    }
     return this.labels.query(selector);
   }
 

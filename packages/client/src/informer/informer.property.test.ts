@@ -11,6 +11,17 @@ import { objectKey } from './cache.js';
 import { SharedInformerFactory } from './factory.js';
 import type { Informer, InformerEvent, SharedInformer } from './shared-informer.js';
 
+/*
+ * The informer's contract as a property, on a VirtualClock over a real ObjectStore + MemoryBackend with
+ * a tiny history (so compactions bite): random interleavings of creates, merge-patches and deletes
+ * (awaited or left in flight), broken watches (error, Gone, or a stream that just ends), failed lists,
+ * compactions, list latency with paging, and clock ticks. After the faults stop and the clock runs out:
+ * - every informer's cache equals the store's list (for the selector-scoped one too);
+ * - replaying its notifications on an empty map gives the cache, each one an exact difference
+ *   (ADDED only for absent keys, MODIFIED/DELETED carrying the previous object, no empty MODIFIED);
+ * - the informer is still watching: a new write reaches it.
+ */
+
 /**
  * Wraps a client so that a test can break every open watch and fail lists (fault injection); each list
  * request takes `latencyMs` on the clock, so that writes and compactions land between the pages of a list.
@@ -295,6 +306,29 @@ describe('informer convergence (property)', () => {
       'Gone: too old resource version: 1',
       'ServiceUnavailable: injected list failure',
     ]);
+  });
+
+  it('re-lists when a resumed watch is too old for the store’s watch cache (a real Gone)', async () => {
+    const updates: Action[] = Array.from({ length: 300 }, (_, i) => ({
+      op: 'update' as const,
+      ns: 'ns1',
+      name: 'a',
+      app: i % 2 === 0 ? ('web' as const) : ('db' as const),
+      wait: true,
+    }));
+    const { errors, lists } = await run({
+      initial: ['ns1/a', 'ns1/b'],
+      actions: [
+        { op: 'tick', ms: 0 },
+        { op: 'break', how: 'complete' }, // resumed from its resourceVersion after 200 ms …
+        ...updates, // … by which time the store's watch cache no longer reaches back that far
+        { op: 'delete', ns: 'ns1', name: 'b', app: 'web', wait: true },
+      ],
+      pageSize: undefined,
+      latencyMs: 0,
+    });
+    expect(errors.filter((e) => e.startsWith('Gone: too old resource version'))).toHaveLength(2);
+    expect(lists).toBe(2);
   });
 
   it('starts a paged list over when the store compacted its continue token (a real Gone)', async () => {

@@ -48,7 +48,8 @@ export interface ReflectorOptions {
  * - A watch that errors (Gone or anything else) is followed, after the back-off, by a new list whose
  *   differences the sink emits — so a deletion missed while disconnected is still seen.
  * - A watch that completes (the stream ended) is resumed from the last resourceVersion, at once when it
- *   lived `resetAfterMs`, otherwise after the back-off; it never silently stops.
+ *   lived `resetAfterMs` (or was ended by `watchTimeoutMs`), otherwise after the back-off; it never
+ *   silently stops.
  * - A failed list is retried after the back-off. Failures in a row grow the delay; a watch that lived
  *   `resetAfterMs` resets it — no reconnect storms.
  * - `stop()` ends everything; nothing reaches the sink afterwards.
@@ -136,7 +137,7 @@ export class Reflector<T extends ApiObject> {
     this.counts.watches++;
     const startedAt = this.clock.now();
     let ended = false;
-    const end = (error: unknown) => {
+    const end = (error: unknown, planned = false) => {
       if (ended) return;
       ended = true;
       if (this.watchTimer !== undefined) this.clock.clearTimeout(this.watchTimer);
@@ -144,9 +145,16 @@ export class Reflector<T extends ApiObject> {
       this.subscription?.unsubscribe();
       this.subscription = undefined;
       if (run !== this.run) return;
-      this.watchEnded(error, startedAt);
+      this.watchEnded(error, startedAt, planned);
     };
-    const subscription = this.source.watch({ resourceVersion: this.resourceVersion as string }).subscribe({
+    let stream: Observable<WatchEvent<T>>;
+    try {
+      stream = this.source.watch({ resourceVersion: this.resourceVersion as string });
+    } catch (error) {
+      end(error);
+      return;
+    }
+    const subscription = stream.subscribe({
       next: (event) => {
         if (ended || run !== this.run) return;
         this.resourceVersion = newer(this.resourceVersion, event.object.metadata?.resourceVersion);
@@ -164,20 +172,24 @@ export class Reflector<T extends ApiObject> {
     if (timeout !== undefined && timeout > 0) {
       this.watchTimer = this.clock.setTimeout(() => {
         this.watchTimer = undefined;
-        end(undefined);
+        end(undefined, true);
       }, timeout);
     }
   }
 
-  /** A watch ended: an error means re-list, a completion means resume from the last resourceVersion. */
-  private watchEnded(error: unknown, startedAt: number): void {
-    if (this.clock.now() - startedAt >= this.resetAfterMs) this.failures = 0;
+  /**
+   * A watch ended: an error means re-list, a completion means resume from the last resourceVersion —
+   * at once when the watch was healthy (it lived `resetAfterMs`, or we ended it on `watchTimeoutMs`).
+   */
+  private watchEnded(error: unknown, startedAt: number, planned: boolean): void {
+    const healthy = planned || this.clock.now() - startedAt >= this.resetAfterMs;
+    if (healthy) this.failures = 0;
     if (error !== undefined) {
       this.fail(error, () => this.listAndWatch(++this.run));
       return;
     }
     const run = ++this.run;
-    if (this.failures === 0 && this.clock.now() - startedAt >= this.resetAfterMs) this.watch(run);
+    if (healthy) this.watch(run);
     else this.schedule(() => this.watch(run));
   }
 

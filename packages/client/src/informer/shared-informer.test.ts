@@ -79,12 +79,12 @@ class FakeSource implements ListWatch<ApiObject> {
     });
   }
 
-  private send(event: WatchEvent<ApiObject>) {
+  send(event: WatchEvent<ApiObject>) {
     for (const w of this.watchers) w.next(event);
   }
 }
 
-function setup(options: { resyncMs?: number } = {}) {
+function setup(options: { resyncMs?: number; watchTimeoutMs?: number } = {}) {
   const clock = new VirtualClock({ start: 0 });
   const source = new FakeSource(clock);
   const errors: string[] = [];
@@ -171,6 +171,19 @@ describe('SharedInformer', () => {
     expect(cached).toEqual(source.objects);
   });
 
+  it('turns a watch event for a re-created object whose deletion was never delivered into DELETED + ADDED', async () => {
+    const { source, informer, events, record } = setup();
+    source.put('a');
+    informer.events$.subscribe(record);
+    informer.start();
+    await informer.whenSynced();
+    source.remove('a', { drop: true });
+    const again = source.put('a');
+    source.send({ type: 'MODIFIED', object: again }); // the same state delivered twice: no notification
+    source.put('a');
+    expect(events).toEqual(['ADDED a@1', 'DELETED a@1 old@1', 'ADDED a@3', 'MODIFIED a@4 old@3']);
+  });
+
   it('resumes a watch that ended without error from the last resourceVersion, without re-listing', async () => {
     const { clock, source, informer, events, record } = setup();
     source.put('a');
@@ -188,6 +201,23 @@ describe('SharedInformer', () => {
     source.endWatches();
     expect(source.calls.at(-1)).toBe('watch@60200 rv=1');
     expect(events).toEqual(['ADDED a@1']);
+  });
+
+  it('ends each watch after watchTimeoutMs and resumes it, so a silently dead stream cannot stall it', async () => {
+    const { clock, source, informer, events, record } = setup({ watchTimeoutMs: 5000 });
+    source.put('a');
+    informer.events$.subscribe(record);
+    informer.start();
+    await informer.whenSynced();
+    source.put('b');
+    await clock.advance(5000);
+    await clock.advance(5000);
+    expect(source.calls).toEqual(['list@0', 'watch@0 rv=1', 'watch@5000 rv=2', 'watch@10000 rv=2']);
+    expect(source.activeWatches).toBe(1);
+    expect(events).toEqual(['ADDED a@1', 'ADDED b@2']);
+    informer.stop();
+    expect(source.activeWatches).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('backs off between failures, doubling to 30 s, and resets after a healthy watch', async () => {

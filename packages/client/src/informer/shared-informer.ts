@@ -209,6 +209,14 @@ export class SharedInformer<T extends ApiObject> implements Informer<T>, Reflect
     }
     const cached = this.cache.get(key);
     if (cached !== undefined && isSameVersion(cached, object)) return; // a replay: nothing changed
+    if (cached !== undefined && cached.metadata?.uid !== object.metadata?.uid) {
+      // Another object under the same name: its predecessor's deletion was never delivered.
+      this.cache.delete(key);
+      this.emit('DELETED', cached, cached);
+      this.cache.set(key, object);
+      this.emit('ADDED', object, undefined);
+      return;
+    }
     this.cache.set(key, object);
     this.emit(cached === undefined ? 'ADDED' : 'MODIFIED', object, cached);
   }
