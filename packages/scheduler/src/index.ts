@@ -115,6 +115,7 @@ export {
   schedule,
   type Unschedulable,
 } from './schedule.js';
+export { MAX_UNSCHEDULABLE_PARK_MS, Scheduler, type SchedulerOptions } from './scheduler.js';
 export { ClusterSnapshot } from './snapshot.js';
 export {
   Code,
@@ -125,4 +126,4 @@ export {
   unresolvable,
   unschedulable,
 } from './status.js';
-export type { ExistingAntiAffinityTerm, TermCounter } from './topology.js';
+export type { ExistingAntiAffinityTerm, TermCounter, TopologyKeyIndex } from './topology.js';

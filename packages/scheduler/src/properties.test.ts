@@ -210,7 +210,7 @@ function checkTotals(s: ClusterSnapshot): void {
   }
 }
 
-const RUNS = { numRuns: 60 };
+const RUNS = { numRuns: 40 };
 
 describe('scheduler properties', () => {
   it.each(['spread', 'binpack', 'random'] as const)(
@@ -314,7 +314,7 @@ describe('scheduler properties', () => {
           expect(used('binpack')).toBeLessThanOrEqual(used('spread'));
         },
       ),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 

@@ -70,6 +70,7 @@ interface Scratch {
   rejectedStatus: Status[];
   raw: Float64Array;
   total: Float64Array;
+  ties: Int32Array;
 }
 const scratchByProfile = new WeakMap<Profile, Scratch>();
 
@@ -84,6 +85,7 @@ function scratchFor(profile: Profile, size: number): Scratch {
       rejectedStatus: [],
       raw: new Float64Array(cap),
       total: new Float64Array(cap),
+      ties: new Int32Array(cap),
     };
     scratchByProfile.set(profile, s);
   }
@@ -199,21 +201,23 @@ export function schedule(
     for (let i = 0; i < count; i++) total[i] = total[i]! + weight * raw[i]!;
   }
 
-  // Highest total wins; ties by reservoir sampling on the seeded Random (kube-scheduler's selectHost).
-  let best = 0;
+  // Highest total wins; ties are collected and one is drawn with a single call to the seeded Random
+  // (uniform, like kube-scheduler's reservoir sampling, without one draw per tied node).
+  const ties = scratch.ties;
   let bestScore = total[0]!;
-  let ties = 1;
+  let nTies = 1;
+  ties[0] = 0;
   for (let i = 1; i < count; i++) {
     const s = total[i]!;
     if (s > bestScore) {
       bestScore = s;
-      best = i;
-      ties = 1;
+      ties[0] = i;
+      nTies = 1;
     } else if (s === bestScore) {
-      ties++;
-      if (options.random.int(ties) === 0) best = i;
+      ties[nTies++] = i;
     }
   }
+  const best = nTies === 1 ? ties[0]! : ties[options.random.int(nTies)]!;
   const node = feasible[best]!;
   return {
     kind: 'scheduled',

@@ -209,9 +209,11 @@ export class ClusterSnapshot {
 
   private accountTopology(pod: PodInfo, nodeLabels: Labels, sign: 1 | -1): void {
     if (this.podsByLabel !== undefined) this.indexLabels(pod, sign);
-    this.counters.forCandidates(pod.labels, (c) => {
-      if (c.matches(pod)) c.update(nodeLabels, sign);
-    });
+    if (!this.counters.isEmpty) {
+      this.counters.forCandidates(pod.labels, (c) => {
+        if (c.matches(pod)) c.update(nodeLabels, sign);
+      });
+    }
     const terms = pod.requiredAntiAffinity;
     for (let i = 0; i < terms.length; i++) {
       const term = terms[i]!;

@@ -40,6 +40,10 @@ export class AnchoredIndex<T> {
     }
   }
 
+  get isEmpty(): boolean {
+    return this.byAnchor.size === 0 && this.unanchored.size === 0;
+  }
+
   /** Calls `fn` for every item whose anchor is among `labels` (or that has no anchor). */
   forCandidates(labels: Labels, fn: (item: T) => void): void {
     if (this.byAnchor.size > 0) {
@@ -48,7 +52,7 @@ export class AnchoredIndex<T> {
         if (set !== undefined) for (const item of set) fn(item);
       }
     }
-    for (const item of this.unanchored) fn(item);
+    if (this.unanchored.size > 0) for (const item of this.unanchored) fn(item);
   }
 }
 
