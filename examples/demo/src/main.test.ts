@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runDemo } from './main.js';
 
-describe('demo', () => {
-  it('finds every example manifest valid and shows how a broken one is reported', () => {
-    const lines: string[] = [];
-    const result = runDemo((line) => lines.push(line));
-    expect(result.objects).toBeGreaterThanOrEqual(20);
-    expect(result.invalid).toBe(0);
-    const output = lines.join('\n');
-    expect(output).toContain('nginx-deployment.yaml');
-    expect(output).toContain('spec.replicas: Invalid value: -1: must be greater than or equal to 0');
-  });
+describe('the README demo', () => {
+  it('rolls web v1 out, v2 in, back to v1, scales to 5, and every pod answers over HTTP', async () => {
+    const result = await runDemo();
+    expect(result.v1).toHaveLength(3);
+    expect(result.v1.every((a) => a.startsWith('web v1 '))).toBe(true);
+    expect(result.v2).toHaveLength(3);
+    expect(result.v2.every((a) => a.startsWith('web v2 '))).toBe(true);
+    expect(result.rolledBack.every((a) => a.startsWith('web v1 '))).toBe(true);
+    expect(result.scaled).toBe(5);
+  }, 180_000);
 });

@@ -1,94 +1,127 @@
 /**
- * The README's demo, until the embedded cluster lands: read every manifest in examples/manifests,
- * check it against Kubernetes' schemas and validation rules, apply Kubernetes' defaults, and print what
- * was found — then show how a broken manifest is reported.
+ * The README's demo: an embedded Flotilla cluster — in-memory store, controllers, scheduler and three
+ * node agents running real local processes — takes a Deployment of a small HTTP server through its
+ * life: roll out v1, call every pod, roll out v2, roll back, scale to 5, tear down.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  applyDefaults,
-  formatFieldError,
-  type KubeObject,
-  lookupKind,
-  parseManifests,
-  validate,
-} from '@flotilla/api';
+import type { Deployment } from '@flotilla/api';
+import { type Cluster, createCluster, rolloutProgress } from '@flotilla/host';
+import { rollbackTo } from '@flotilla/rollout';
+import { ProgressView } from './progress.js';
 
-const manifestsDir = join(import.meta.dirname, '..', '..', 'manifests');
+const examples = join(import.meta.dirname, '..', '..');
+const say = (text: string) => process.stdout.write(`${text}\n`);
 
-export interface DemoResult {
-  readonly objects: number;
-  readonly invalid: number;
-}
-
-export function runDemo(log: (line: string) => void = console.log): DemoResult {
-  const files = readdirSync(manifestsDir)
-    .filter((f) => /\.(ya?ml|json)$/.test(f))
-    .sort();
-  log(`Flotilla demo: checking ${files.length} manifest files in examples/manifests\n`);
-  log(pad(['FILE', 'KIND', 'NAMESPACE/NAME', 'RESULT', 'DEFAULTS ADDED']));
-  let objects = 0;
-  let invalid = 0;
-  for (const file of files) {
-    for (const parsed of parseManifests(readFileSync(join(manifestsDir, file), 'utf8'))) {
-      objects++;
-      const kind = lookupKind(parsed);
-      const object = inDefaultNamespace(parsed, kind?.namespaced ?? false);
-      const meta = object.metadata ?? {};
-      const name = `${kind?.namespaced ? `${meta.namespace ?? 'default'}/` : ''}${meta.name ?? meta.generateName ?? '?'}`;
-      const errors = validate(object);
-      if (errors.length > 0) invalid++;
-      const added = countLeaves(applyDefaults(object)) - countLeaves(object);
-      log(
-        pad([
-          file,
-          object.kind,
-          name,
-          errors.length ? `${errors.length} error(s)` : 'valid',
-          `${added} fields`,
-        ]),
-      );
-      for (const e of errors) log(`    ${formatFieldError(e)}`);
-    }
+async function waitForRollout(cluster: Cluster, name: string, view: ProgressView, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const p = await rolloutProgress(cluster.client, 'default', name);
+    view.update(p);
+    if (p.complete) return view.done(p.message);
+    if (p.failed || Date.now() > deadline) throw new Error(`rollout of ${name} did not finish: ${p.message}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
-  log(`\n${objects} objects, ${objects - invalid} valid, ${invalid} invalid.`);
-
-  log('\nA broken Deployment is reported the way Kubernetes reports it:');
-  const [broken] = parseManifests(`
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: Web }
-spec:
-  replicas: -1
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: api } }
-    spec:
-      containers: [{ name: web, image: "nginx:1.27", ports: [{ containerPort: 70000 }] }]
-`);
-  if (broken) for (const e of validate(inDefaultNamespace(broken, true))) log(`  ${formatFieldError(e)}`);
-  return { objects, invalid };
 }
 
-/** kubectl sends namespaced objects to the current namespace when the manifest names none. */
-function inDefaultNamespace<T extends KubeObject>(object: T, namespaced: boolean): T {
-  if (!namespaced || object.metadata?.namespace) return object;
-  return { ...object, metadata: { ...object.metadata, namespace: 'default' } };
+async function callEveryPod(cluster: Cluster): Promise<string[]> {
+  const pods = (
+    await cluster.client.resource('v1', 'Pod').namespace('default').list({ labelSelector: 'app=web' })
+  ).items;
+  const answers: string[] = [];
+  for (const pod of pods) {
+    if (pod.metadata?.deletionTimestamp) continue;
+    const name = pod.metadata?.name ?? '';
+    const endpoint = await cluster.endpointOf('default', name, 8080);
+    if (!endpoint) continue;
+    const body = (await (await fetch(`http://${endpoint.host}:${endpoint.port}/`)).text()).trim();
+    answers.push(body);
+    say(
+      `  ${name.padEnd(24)} on ${pod.spec?.nodeName}  →  GET http://${endpoint.host}:${endpoint.port}/  →  "${body}"`,
+    );
+  }
+  return answers;
 }
 
-function pad(cells: readonly string[]): string {
-  const widths = [32, 22, 36, 12];
-  return cells.map((c, i) => (i < widths.length ? c.padEnd(widths[i] as number) : c)).join(' ');
+async function setImage(cluster: Cluster, image: string) {
+  const api = cluster.client.resource('apps/v1', 'Deployment').namespace('default');
+  const d = await api.get('web');
+  const containers =
+    d.spec?.template.spec?.containers.map((c) => (c.name === 'web' ? { ...c, image } : c)) ?? [];
+  await api.update({
+    ...d,
+    spec: { ...d.spec!, template: { ...d.spec!.template, spec: { ...d.spec!.template.spec!, containers } } },
+  });
 }
 
-function countLeaves(value: unknown): number {
-  if (Array.isArray(value)) return value.reduce((n: number, v) => n + countLeaves(v), 0);
-  if (value !== null && typeof value === 'object')
-    return Object.values(value).reduce((n: number, v) => n + countLeaves(v), 0);
-  return 1;
+export async function runDemo(): Promise<{
+  v1: string[];
+  v2: string[];
+  rolledBack: string[];
+  scaled: number;
+}> {
+  const cluster = createCluster({ runtime: 'process', imageDir: join(examples, 'images'), nodes: 3 });
+  const view = new ProgressView();
+  const stopOnSignal = () => {
+    void cluster.stop().then(() => process.exit(130));
+  };
+  process.once('SIGINT', stopOnSignal);
+  try {
+    say(
+      'Starting an embedded cluster: in-memory store, controllers, scheduler, 3 nodes running real processes',
+    );
+    const started = Date.now();
+    await cluster.start();
+    const nodes = (await cluster.client.resource('v1', 'Node').list()).items;
+    say(`  ready in ${Date.now() - started} ms: ${nodes.map((n) => n.metadata?.name).join(', ')}\n`);
+
+    say('$ kubectl apply -f examples/web/deployment.yaml   (3 replicas of web:v1)');
+    await cluster.apply(readFileSync(join(examples, 'web', 'deployment.yaml'), 'utf8'));
+    await waitForRollout(cluster, 'web', view);
+    say('\nEvery pod answers over HTTP:');
+    const v1 = await callEveryPod(cluster);
+
+    say('\n$ kubectl set image deployment/web web=web:v2');
+    await setImage(cluster, 'web:v2');
+    await waitForRollout(cluster, 'web', view);
+    say('\nv2 answers:');
+    const v2 = await callEveryPod(cluster);
+
+    say('\n$ kubectl rollout undo deployment/web');
+    const deployments = cluster.client.resource('apps/v1', 'Deployment').namespace('default');
+    const sets = (await cluster.client.resource('apps/v1', 'ReplicaSet').namespace('default').list()).items;
+    const undo = rollbackTo(await deployments.get('web'), sets);
+    say(`  ${undo.message}`);
+    await deployments.update(undo.deployment);
+    await waitForRollout(cluster, 'web', view);
+    const rolledBack = await callEveryPod(cluster);
+
+    say('\n$ kubectl scale deployment/web --replicas=5');
+    const d: Deployment = await deployments.get('web');
+    await deployments.update({ ...d, spec: { ...d.spec!, replicas: 5 } });
+    await waitForRollout(cluster, 'web', view);
+    const scaled = (await callEveryPod(cluster)).length;
+
+    const history = (await cluster.client.resource('apps/v1', 'ReplicaSet').namespace('default').list()).items
+      .map(
+        (rs) =>
+          `revision ${rs.metadata?.annotations?.['deployment.kubernetes.io/revision']}: ${rs.metadata?.name} (${rs.spec?.template?.spec?.containers[0]?.image}) replicas ${rs.spec?.replicas}`,
+      )
+      .sort();
+    say('\n$ kubectl rollout history deployment/web');
+    for (const line of history) say(`  ${line}`);
+    return { v1, v2, rolledBack, scaled };
+  } finally {
+    say('\nTearing down: stopping every process and timer.');
+    await cluster.stop();
+    process.removeListener('SIGINT', stopOnSignal);
+    say('Done.');
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { invalid } = runDemo();
-  process.exitCode = invalid > 0 ? 1 : 0;
+  runDemo().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }

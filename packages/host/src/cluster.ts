@@ -7,7 +7,13 @@ import {
   createDeploymentController,
   createReplicaSetController,
 } from '@flotilla/controllers';
-import { type ContainerRuntime, ProcessRuntime, SimulatedRuntime } from '@flotilla/runtime';
+import {
+  type ContainerRuntime,
+  POD_NAME_LABEL,
+  POD_NAMESPACE_LABEL,
+  ProcessRuntime,
+  SimulatedRuntime,
+} from '@flotilla/runtime';
 import { type BuiltinProfileName, type Profile, Scheduler } from '@flotilla/scheduler';
 import { type Backend, MemoryBackend, ObjectStore } from '@flotilla/store';
 
@@ -66,6 +72,15 @@ export interface Cluster {
   apply(manifests: string | readonly KubeObject[]): Promise<KubeObject[]>;
   /** True when no controller, scheduler or agent has work queued or in flight. */
   readonly idle: boolean;
+  /**
+   * Where a running pod's container port is reachable from this process (`kubectl port-forward`'s
+   * job): with the process runtime, a loopback port the runtime mapped; undefined when not running.
+   */
+  endpointOf(
+    namespace: string,
+    pod: string,
+    containerPort: number,
+  ): Promise<{ host: string; port: number } | undefined>;
 }
 
 function nodeList(nodes: ClusterOptions['nodes']): NodeOptions[] {
@@ -113,6 +128,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
         });
 
   const runtimes: ContainerRuntime[] = [];
+  const runtimeOfNode = new Map<string, ContainerRuntime>();
   const runtimeFor = (node: string, index: number): ContainerRuntime => {
     const r = options.runtime;
     const runtime =
@@ -122,6 +138,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
           ? new ProcessRuntime({ clock, ...(options.imageDir ? { imageDir: options.imageDir } : {}) })
           : new SimulatedRuntime({ clock, seed: seed * 1000 + index });
     runtimes.push(runtime);
+    runtimeOfNode.set(node, runtime);
     return runtime;
   };
   const agents = nodeList(options.nodes).map((n, i) =>
@@ -202,7 +219,23 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     return out;
   }
 
+  async function endpointOf(namespace: string, pod: string, containerPort: number) {
+    const object = await client.resource('v1', 'Pod').namespace(namespace).get(pod);
+    const runtime = runtimeOfNode.get(object.spec?.nodeName ?? '');
+    if (!runtime) return undefined;
+    const containers = await runtime.listContainers({
+      labels: { [POD_NAMESPACE_LABEL]: namespace, [POD_NAME_LABEL]: pod },
+    });
+    for (const c of containers) {
+      if (c.state !== 'RUNNING') continue;
+      const mapping = c.ports.find((p) => p.containerPort === containerPort);
+      if (mapping) return { host: mapping.hostIP ?? '127.0.0.1', port: mapping.hostPort ?? containerPort };
+    }
+    return undefined;
+  }
+
   return {
+    endpointOf,
     client,
     store,
     informers,
