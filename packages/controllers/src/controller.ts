@@ -14,8 +14,13 @@ export interface ControllerOptions {
   /** Shown in errors and logs (`replicaset`, `deployment`, …). */
   readonly name: string;
   readonly reconciler: Reconciler;
-  /** Streams of requests to reconcile, typically mapped from informer events (see `sources.ts`). */
-  readonly sources: readonly Observable<Request | readonly Request[]>[];
+  /**
+   * Streams of requests to reconcile, typically mapped from informer events (see `sources.ts`). A
+   * source given as `{ requests, batchPeriodMs }` enqueues each key only after that delay, so a burst
+   * of events for one key (a ReplicaSet's 10,000 pods becoming ready) costs one pass, not one per event —
+   * Kubernetes' Job and EndpointSlice controllers batch pod updates the same way.
+   */
+  readonly sources: readonly RequestSource[];
   readonly clock: Clock;
   /** Seed of the randomness handed to the reconciler (default 0). */
   readonly seed?: number;
@@ -24,6 +29,13 @@ export interface ControllerOptions {
   /** Called for every failed reconcile (retried or terminal); defaults to nothing. */
   readonly onError?: (error: unknown, request: Request, controller: string) => void;
 }
+
+export type RequestStream = Observable<Request | readonly Request[]>;
+
+/** A stream of requests, optionally batched: see `ControllerOptions.sources`. */
+export type RequestSource =
+  | RequestStream
+  | { readonly requests: RequestStream; readonly batchPeriodMs: number };
 
 /** Counters a host or test can read. */
 export interface ControllerStats {
@@ -79,11 +91,16 @@ export class Controller {
     if (this.started) throw new Error(`controller ${this.name} already started`);
     this.started = true;
     for (const source of this.options.sources) {
+      const batched = 'batchPeriodMs' in source;
+      const stream = batched ? source.requests : source;
+      const add = batched
+        ? (r: Request) => this.queue.addAfter(requestKey(r), source.batchPeriodMs)
+        : (r: Request) => this.enqueue(r);
       this.subscriptions.push(
-        source.subscribe({
+        stream.subscribe({
           next: (r) => {
-            if (Array.isArray(r)) for (const one of r as readonly Request[]) this.enqueue(one);
-            else this.enqueue(r as Request);
+            if (Array.isArray(r)) for (const one of r as readonly Request[]) add(one);
+            else add(r as Request);
           },
           error: (e) => this.options.onError?.(e, { namespace: '', name: '' }, this.name),
         }),

@@ -5,7 +5,13 @@
  * - `Controller`: request sources → de-duplicating work queue → N workers, with back-off on errors.
  * - `ControllerManager`: starts and stops a set of controllers together.
  */
-export { Controller, type ControllerOptions, type ControllerStats } from './controller.js';
+export {
+  Controller,
+  type ControllerOptions,
+  type ControllerStats,
+  type RequestSource,
+  type RequestStream,
+} from './controller.js';
 export { createDeploymentController, type DeploymentControllerOptions } from './deployment/controller.js';
 export { EventRecorder, type InvolvedObject } from './events.js';
 export { ControllerManager } from './manager.js';

@@ -22,8 +22,16 @@ export interface ReplicaSetControllerOptions {
   readonly informers: SharedInformerFactory;
   readonly clock: Clock;
   readonly workers?: number;
+  /**
+   * Pod events wake their ReplicaSet after this delay, so a burst of pod changes costs one pass
+   * (default 10 ms; 0 reacts to every event at once).
+   */
+  readonly podBatchPeriodMs?: number;
   readonly onError?: (error: unknown, request: Request) => void;
 }
+
+/** Long enough to gather a burst of pod events into one pass, short enough to go unnoticed. */
+export const DEFAULT_POD_BATCH_PERIOD_MS = 10;
 
 /**
  * The ReplicaSet controller: keeps `spec.replicas` pods of each ReplicaSet, adopts matching orphans,
@@ -83,7 +91,10 @@ export function createReplicaSetController(options: ReplicaSetControllerOptions)
     ...(options.onError ? { onError: (e: unknown, r: Request) => options.onError?.(e, r) } : {}),
     sources: [
       requestsForObjects(replicaSets.events$),
-      requestsForControllerOwner(observePods, { apiVersion: 'apps/v1', kind: 'ReplicaSet' }),
+      {
+        requests: requestsForControllerOwner(observePods, { apiVersion: 'apps/v1', kind: 'ReplicaSet' }),
+        batchPeriodMs: options.podBatchPeriodMs ?? DEFAULT_POD_BATCH_PERIOD_MS,
+      },
       orphanRequests(observePods, replicaSets),
     ],
   });

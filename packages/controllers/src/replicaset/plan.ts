@@ -1,6 +1,6 @@
 import type { OwnerReference, Pod, ReplicaSet, ReplicaSetStatus } from '@flotilla/api';
 import { type Labels, type Selector, selectorFromLabelSelector } from '@flotilla/labels';
-import { compareForDeletion, isPodActive, isPodAvailable, isPodReady, msUntilAvailable } from '../pods.js';
+import { compareForDeletion, isPodActive, isPodReady, msUntilAvailable } from '../pods.js';
 
 /** Kubernetes' `BurstReplicas`: at most this many pod creations or deletions per pass. */
 export const BURST_REPLICAS = 500;
@@ -176,18 +176,26 @@ export function planReplicaSet(
     }
   }
 
-  const templateLabels = rs.spec?.template?.metadata?.labels ?? {};
-  const fullyLabeled = (p: Pod) => Object.entries(templateLabels).every(([k, v]) => labelsOf(p)[k] === v);
+  // One pass over the active pods for every count (this runs for every pass over 10,000-pod sets).
+  const templateLabels = Object.entries(rs.spec?.template?.metadata?.labels ?? {});
   let requeueAfter: number | undefined;
+  let fullyLabeledReplicas = 0;
+  let readyReplicas = 0;
+  let availableReplicas = 0;
   for (const p of active) {
+    const labels = labelsOf(p);
+    if (templateLabels.every(([k, v]) => labels[k] === v)) fullyLabeledReplicas++;
+    if (!isPodReady(p)) continue;
+    readyReplicas++;
     const wait = msUntilAvailable(p, minReadySeconds, options.now);
-    if (wait !== undefined && wait > 0) requeueAfter = Math.min(requeueAfter ?? wait, wait);
+    if (wait === 0) availableReplicas++;
+    else if (wait !== undefined) requeueAfter = Math.min(requeueAfter ?? wait, wait);
   }
   const status: ReplicaSetStatus = {
     replicas: active.length,
-    fullyLabeledReplicas: active.filter(fullyLabeled).length,
-    readyReplicas: active.filter(isPodReady).length,
-    availableReplicas: active.filter((p) => isPodAvailable(p, minReadySeconds, options.now)).length,
+    fullyLabeledReplicas,
+    readyReplicas,
+    availableReplicas,
     observedGeneration: rs.metadata?.generation ?? 0,
     ...(rs.status?.conditions?.length ? { conditions: rs.status.conditions } : {}),
   };
