@@ -97,9 +97,12 @@ export class ApiError extends Error {
   }
 
   /** Rebuilds an ApiError from a Status body (unknown reasons become InternalError, keeping the message). */
-  static fromStatus(
-    status: Partial<Status> & { message?: string; reason?: string; code?: number },
-  ): ApiError {
+  static fromStatus(status: {
+    readonly message?: string;
+    readonly reason?: string;
+    readonly code?: number;
+    readonly details?: StatusDetails;
+  }): ApiError {
     const reason =
       status.reason && status.reason in STATUS_CODES
         ? (status.reason as StatusReason)
