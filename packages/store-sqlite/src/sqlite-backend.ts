@@ -141,7 +141,14 @@ export class SqliteBackend implements Backend {
     return this.write(() => {
       const prev = this.stmt.latest.get(key) as Row | undefined;
       if (prev !== undefined && prev.deleted === 0) throw backendErrors.alreadyExists(key);
-      return this.insert(key, { created: 1, deleted: 0, createRevision: 0, prev: prev?.id ?? 0, version: 1, value });
+      return this.insert(key, {
+        created: 1,
+        deleted: 0,
+        createRevision: 0,
+        prev: prev?.id ?? 0,
+        version: 1,
+        value,
+      });
     });
   }
 
@@ -188,7 +195,9 @@ export class SqliteBackend implements Backend {
         return;
       }
       if (!Number.isInteger(afterRevision) || afterRevision < 0) {
-        subscriber.error(ApiError.badRequest(`revision must be a non-negative integer, got ${afterRevision}`));
+        subscriber.error(
+          ApiError.badRequest(`revision must be a non-negative integer, got ${afterRevision}`),
+        );
         return;
       }
       const compacted = this.meta('compact_revision');
@@ -265,7 +274,14 @@ export class SqliteBackend implements Backend {
 
   private insert(
     key: string,
-    row: { created: number; deleted: number; createRevision: number; prev: number; version: number; value: string },
+    row: {
+      created: number;
+      deleted: number;
+      createRevision: number;
+      prev: number;
+      version: number;
+      value: string;
+    },
   ): number {
     const result = this.stmt.insert.run({
       name: key,
@@ -353,7 +369,8 @@ function prepare(db: Database.Database) {
     setMeta: db.prepare('UPDATE meta SET value = :value WHERE name = :name'),
     latest: db.prepare(`SELECT ${ROW} FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1`),
     range: (bound: 'bounded' | 'open', op: 'ge' | 'gt') => ranges[`${bound}:${op}`],
-    insert: db.prepare(`INSERT INTO kv (name, created, deleted, create_revision, prev_revision, version, value)
+    insert:
+      db.prepare(`INSERT INTO kv (name, created, deleted, create_revision, prev_revision, version, value)
       VALUES (:name, :created, :deleted, :create_revision, :prev_revision, :version, :value)`),
     events: db.prepare(`
       SELECT k.id, k.name, k.created, k.deleted,

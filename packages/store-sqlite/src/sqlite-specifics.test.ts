@@ -43,7 +43,13 @@ describe('SqliteBackend durability', () => {
     const b = backend({ path });
     expect(await b.currentRevision()).toBe(4);
     expect(await b.compactedRevision()).toBe(r2);
-    expect(await b.get('/k/a')).toEqual({ key: '/k/a', value: 'two', createRevision: r1, modRevision: r2, version: 2 });
+    expect(await b.get('/k/a')).toEqual({
+      key: '/k/a',
+      value: 'two',
+      createRevision: r1,
+      modRevision: r2,
+      version: 2,
+    });
     expect(await b.create('/k/c', 'c')).toBe(5);
   });
 
@@ -203,7 +209,14 @@ function killedWriter(path: string, run: number, delayMs: number) {
   return new Promise<{ rev: number; key: string; i: number }[]>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--conditions=@flotilla/source', '--import', 'tsx', join(here, 'crash-writer.test-support.ts'), path, String(run)],
+      [
+        '--conditions=@flotilla/source',
+        '--import',
+        'tsx',
+        join(here, 'crash-writer.test-support.ts'),
+        path,
+        String(run),
+      ],
       { cwd: join(here, '..'), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const acked: { rev: number; key: string; i: number }[] = [];
