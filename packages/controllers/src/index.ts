@@ -15,6 +15,7 @@ export {
 export { createDeploymentController, type DeploymentControllerOptions } from './deployment/controller.js';
 export { EventRecorder, type InvolvedObject } from './events.js';
 export { ControllerManager } from './manager.js';
+export * from './node-lifecycle/index.js';
 export { isPodActive, isPodAvailable, isPodReady, isPodTerminating } from './pods.js';
 export {
   isTerminalError,

@@ -1,3 +1,4 @@
+import { type LabelSelector, selectorFromLabelSelector } from '@flotilla/labels';
 import { filter, map, mergeMap, type Observable } from 'rxjs';
 import type { Request } from './reconciler.js';
 
@@ -52,6 +53,46 @@ export function requestsForControllerOwner<T extends ObjectLike>(
         }
       }
       return [...out.values()];
+    }),
+  );
+}
+
+/** An object with a label selector in `spec.selector` (ReplicaSets, Deployments, …). */
+export interface SelectingObject extends ObjectLike {
+  readonly spec?: { readonly selector?: LabelSelector };
+}
+
+/** True when `owner`'s selector is valid, non-empty and matches `labels` (an invalid one selects nothing). */
+export function selectorSelects(owner: SelectingObject, labels: Readonly<Record<string, string>>): boolean {
+  try {
+    const selector = selectorFromLabelSelector(owner.spec?.selector);
+    return !selector.isEmpty() && selector.matches(labels);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Each event of an orphan (no controller reference) → a request for every would-be owner in its
+ * namespace whose selector matches it, so that the owner adopts it (an orphan pod wakes the ReplicaSets
+ * that select it; an orphan ReplicaSet the Deployments).
+ */
+export function requestsForSelectingOwners<
+  T extends ObjectLike & { readonly metadata?: { readonly labels?: Readonly<Record<string, string>> } },
+>(
+  events: Observable<ObjectEvent<T> & { readonly type?: string }>,
+  owners: (namespace: string) => readonly SelectingObject[],
+): Observable<Request> {
+  return events.pipe(
+    filter(
+      (e) => e.type !== 'DELETED' && !e.object.metadata?.ownerReferences?.some((r) => r.controller === true),
+    ),
+    mergeMap((e) => {
+      const namespace = e.object.metadata?.namespace ?? '';
+      const labels = e.object.metadata?.labels ?? {};
+      return owners(namespace)
+        .filter((o) => selectorSelects(o, labels))
+        .map((o) => ({ namespace, name: o.metadata?.name ?? '' }));
     }),
   );
 }

@@ -1,13 +1,16 @@
 import { type Deployment, isAlreadyExists, isNotFound, type ReplicaSet } from '@flotilla/api';
-import type { Client, Informer, InformerEvent, SharedInformerFactory } from '@flotilla/client';
+import type { Client, Informer, SharedInformerFactory } from '@flotilla/client';
 import type { Clock } from '@flotilla/clock';
-import { selectorFromLabelSelector } from '@flotilla/labels';
 import { equalIgnoreHash, planRollout, type RolloutAction } from '@flotilla/rollout';
-import { filter, mergeMap, type Observable } from 'rxjs';
 import { Controller } from '../controller.js';
 import { EventRecorder } from '../events.js';
 import type { Request } from '../reconciler.js';
-import { requestsForControllerOwner, requestsForObjects } from '../sources.js';
+import {
+  requestsForControllerOwner,
+  requestsForObjects,
+  requestsForSelectingOwners,
+  selectorSelects,
+} from '../sources.js';
 
 /** ReplicaSets indexed by their controller's uid; orphans under `orphan/<namespace>`. */
 export const RS_CONTROLLER_INDEX = 'flotilla.dev/controller-uid';
@@ -57,39 +60,11 @@ export function createDeploymentController(options: DeploymentControllerOptions)
     sources: [
       requestsForObjects(deployments.events$),
       requestsForControllerOwner(replicaSets.events$, { apiVersion: 'apps/v1', kind: 'Deployment' }),
-      orphanRequests(replicaSets.events$, deployments),
+      requestsForSelectingOwners(replicaSets.events$, (namespace) =>
+        deployments.lister().list({ namespace }),
+      ),
     ],
   });
-}
-
-/** An orphan ReplicaSet wakes the Deployments in its namespace that select it. */
-function orphanRequests(
-  events: Observable<InformerEvent<ReplicaSet>>,
-  deployments: Informer<Deployment>,
-): Observable<Request> {
-  return events.pipe(
-    filter(
-      (e) => e.type !== 'DELETED' && !e.object.metadata?.ownerReferences?.some((r) => r.controller === true),
-    ),
-    mergeMap((e) => {
-      const namespace = e.object.metadata?.namespace ?? '';
-      const labels = e.object.metadata?.labels ?? {};
-      return deployments
-        .lister()
-        .list({ namespace })
-        .filter((d) => selects(d, labels))
-        .map((d) => ({ namespace, name: d.metadata?.name ?? '' }));
-    }),
-  );
-}
-
-function selects(d: Deployment, labels: Readonly<Record<string, string>>): boolean {
-  try {
-    const selector = selectorFromLabelSelector(d.spec?.selector);
-    return !selector.isEmpty() && selector.matches(labels);
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -107,7 +82,7 @@ async function claimReplicaSets(
   const lister = informer.lister();
   const claimed: ReplicaSet[] = [];
   for (const rs of lister.byIndex(RS_CONTROLLER_INDEX, uid)) {
-    if (selects(d, rs.metadata?.labels ?? {})) {
+    if (selectorSelects(d, rs.metadata?.labels ?? {})) {
       claimed.push(rs);
       continue;
     }
@@ -123,7 +98,7 @@ async function claimReplicaSets(
   }
   if (d.metadata?.deletionTimestamp) return claimed;
   for (const rs of lister.byIndex(RS_CONTROLLER_INDEX, `orphan/${namespace}`)) {
-    if (rs.metadata?.deletionTimestamp || !selects(d, rs.metadata?.labels ?? {})) continue;
+    if (rs.metadata?.deletionTimestamp || !selectorSelects(d, rs.metadata?.labels ?? {})) continue;
     const ownerReference = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',

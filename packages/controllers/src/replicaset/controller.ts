@@ -1,11 +1,10 @@
 import { isNotFound, type Pod, type ReplicaSet } from '@flotilla/api';
-import type { Client, Informer, InformerEvent, SharedInformerFactory } from '@flotilla/client';
+import type { Client, SharedInformerFactory } from '@flotilla/client';
 import type { Clock } from '@flotilla/clock';
-import { selectorFromLabelSelector } from '@flotilla/labels';
-import { filter, map, mergeMap, type Observable } from 'rxjs';
+import { map } from 'rxjs';
 import { Controller } from '../controller.js';
 import { type Request, requestKey } from '../reconciler.js';
-import { requestsForControllerOwner, requestsForObjects } from '../sources.js';
+import { requestsForControllerOwner, requestsForObjects, requestsForSelectingOwners } from '../sources.js';
 import { Expectations } from './expectations.js';
 import { planReplicaSet, type ReplicaSetAction } from './plan.js';
 
@@ -95,36 +94,9 @@ export function createReplicaSetController(options: ReplicaSetControllerOptions)
         requests: requestsForControllerOwner(observePods, { apiVersion: 'apps/v1', kind: 'ReplicaSet' }),
         batchPeriodMs: options.podBatchPeriodMs ?? DEFAULT_POD_BATCH_PERIOD_MS,
       },
-      orphanRequests(observePods, replicaSets),
+      requestsForSelectingOwners(observePods, (namespace) => replicaSets.lister().list({ namespace })),
     ],
   });
-}
-
-/** An orphan pod wakes every ReplicaSet in its namespace whose selector matches it (to be adopted). */
-function orphanRequests(
-  events: Observable<InformerEvent<Pod>>,
-  replicaSets: Informer<ReplicaSet>,
-): Observable<Request> {
-  return events.pipe(
-    filter(
-      (e) => e.type !== 'DELETED' && !e.object.metadata?.ownerReferences?.some((r) => r.controller === true),
-    ),
-    mergeMap((e) => {
-      const namespace = e.object.metadata?.namespace ?? '';
-      const labels = e.object.metadata?.labels ?? {};
-      return replicaSets
-        .lister()
-        .list({ namespace })
-        .filter((rs) => {
-          try {
-            return selectorFromLabelSelector(rs.spec?.selector).matches(labels);
-          } catch {
-            return false;
-          }
-        })
-        .map((rs) => ({ namespace, name: rs.metadata?.name ?? '' }));
-    }),
-  );
 }
 
 /** Kubernetes' slow start: batches of 1, 2, 4, … so that a failing create fails fast and cheaply. */
