@@ -12,6 +12,7 @@
 import { ApiError } from './errors.js';
 import { type FieldError, fieldErrors } from './field-errors.js';
 import { type KindInfo, type KubeObject, kinds, lookupKind } from './kinds.js';
+import { type Conformance, compileConformance } from './schemas/fast-path.js';
 import { dropNullFields, schemaErrorsToFieldErrors } from './schemas/schema-errors.js';
 import { isRecord } from './validation/helpers.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './validation/meta.js';
@@ -62,23 +63,59 @@ function guarded(wellFormed: boolean, run: () => FieldError[]): FieldError[] {
   }
 }
 
+/** Per kind schema: its fast structural check (`null` when the schema has none), built on first use. */
+const conformance = new WeakMap<object, Conformance | null>();
+
+/**
+ * True when the schema surely accepts `obj` as it is: no `null` to drop, zod would succeed and its
+ * output equals `obj`. Lets a valid object skip `containsNull` and zod (the slow part); anything
+ * else (or a throw, e.g. on absurdly deep JSON) takes the zod path, which produces the errors.
+ */
+function surelyConforms(schema: KindInfo['schema'], obj: unknown): boolean {
+  let fast = conformance.get(schema);
+  if (fast === undefined) {
+    fast = compileConformance(schema) ?? null;
+    conformance.set(schema, fast);
+  }
+  if (fast === null) return false;
+  try {
+    return fast(obj);
+  } catch {
+    return false;
+  }
+}
+
+/** The structural errors and the parsed value: zod's, unless the fast check vouches for the input. */
+function parse(
+  info: KindInfo,
+  obj: Record<string, unknown>,
+): { ok: boolean; value: Record<string, unknown>; structural: FieldError[] } {
+  // A `null` passes the fast check only inside raw JSON (`fieldsV1`), which `dropNullFields` keeps.
+  if (surelyConforms(info.schema, obj)) return { ok: true, value: obj, structural: [] };
+  const input = (containsNull(obj) ? dropNullFields(info.schema, obj) : obj) as Record<string, unknown>;
+  const parsed = info.schema.safeParse(input);
+  if (parsed.success)
+    return { ok: true, value: parsed.data as unknown as Record<string, unknown>, structural: [] };
+  return {
+    ok: false,
+    value: input,
+    structural: schemaErrorsToFieldErrors(parsed.error, { input, schema: info.schema }),
+  };
+}
+
 function check(obj: unknown): Checked | FieldError[] {
   const typed = typeErrors(obj);
   if (Array.isArray(typed)) return typed;
   const info = typed;
-  const input = (containsNull(obj) ? dropNullFields(info.schema, obj) : obj) as Record<string, unknown>;
-  const parsed = info.schema.safeParse(input);
-  const structural = parsed.success
-    ? []
-    : schemaErrorsToFieldErrors(parsed.error, { input, schema: info.schema });
-  const value = (parsed.success ? parsed.data : input) as Record<string, unknown>;
+  const { ok, value, structural } = parse(info, obj as Record<string, unknown>);
   const rules = rulesFor(info.apiVersion, info.kind);
   const semantic = [
-    ...guarded(parsed.success, () =>
+    ...guarded(ok, () =>
       validateObjectMeta(value.metadata as never, { namespaced: info.namespaced, nameFn: rules.nameFn }),
     ),
-    ...guarded(parsed.success, () => (rules.validate ? rules.validate(value) : [])),
+    ...guarded(ok, () => (rules.validate ? rules.validate(value) : [])),
   ];
+  if (structural.length === 0) return { info, value, errors: semantic };
   const extra = semantic.filter((e) => !structural.some((s) => covers(s.field, e.field)));
   return { info, value, errors: [...structural, ...extra] };
 }

@@ -21,7 +21,7 @@ import {
   defaultService,
 } from './core.js';
 import { defaultPod } from './pod.js';
-import { isObj, type Obj } from './util.js';
+import { deepClone, isObj, type Obj } from './util.js';
 import {
   defaultCronJob,
   defaultDaemonSet,
@@ -52,7 +52,7 @@ const DEFAULTERS: Readonly<Record<string, (obj: Obj) => void>> = {
 
 /** Kubernetes' defaults for `obj`'s kind, applied to a deep copy. */
 export function applyDefaults<T>(obj: T): T {
-  const copy = structuredClone(obj);
+  const copy = deepClone(obj);
   if (!isObj(copy)) return copy;
   const defaulter = DEFAULTERS[`${String(copy.apiVersion)}/${String(copy.kind)}`];
   if (defaulter) {

@@ -1,7 +1,8 @@
 /**
  * Pod and pod template defaults, as kubernetes `pkg/apis/core/v1/defaults.go`.
  */
-import { formatQuantity, tryParseQuantity } from '../quantity.js';
+import { formatQuantity } from '../quantity.js';
+import { cachedTryParseQuantity } from '../validation/quantity-cache.js';
 import { child, existing, items, type Obj, setDefault } from './util.js';
 
 /** The tag Kubernetes' `parsers.ParseImageName` finds: `latest` when neither tag nor digest is given. */
@@ -35,17 +36,37 @@ function defaultProbe(probe: Obj | undefined): void {
   defaultHTTPGet(probe);
 }
 
+/** A quantity rounded up to milli-units, in canonical text; `undefined` when it is no quantity. */
+function roundedQuantityText(value: string | number): string | undefined {
+  const q = cachedTryParseQuantity(value);
+  if (typeof q === 'string') return undefined;
+  const milli = 1_000_000n;
+  const rem = q.nanos % milli;
+  const nanos = rem === 0n ? q.nanos : q.nanos - rem + (q.nanos > 0n ? milli : 0n);
+  return formatQuantity({ nanos, format: q.format });
+}
+
+// Every Pod's requests and limits go through `roundedQuantityText` (BigInt arithmetic), and the same
+// few strings recur, so their results are memoized; bounded (emptied when full) against hostile input.
+const roundedMemo = new Map<string, string | undefined>();
+
 /** `SetDefaults_ResourceList`: quantities rounded up to milli-units and written canonically. */
 function defaultResourceList(list: Obj | undefined): void {
   if (!list) return;
-  for (const [key, value] of Object.entries(list)) {
-    if (typeof value !== 'string' && typeof value !== 'number') continue;
-    const q = tryParseQuantity(value);
-    if (typeof q === 'string') continue;
-    const milli = 1_000_000n;
-    const rem = q.nanos % milli;
-    const nanos = rem === 0n ? q.nanos : q.nanos - rem + (q.nanos > 0n ? milli : 0n);
-    list[key] = formatQuantity({ nanos, format: q.format });
+  for (const key of Object.keys(list)) {
+    const value = list[key];
+    let text: string | undefined;
+    if (typeof value === 'string' && value.length <= 40) {
+      if (roundedMemo.has(value)) text = roundedMemo.get(value);
+      else {
+        text = roundedQuantityText(value);
+        if (roundedMemo.size >= 2048) roundedMemo.clear();
+        roundedMemo.set(value, text);
+      }
+    } else if (typeof value === 'string' || typeof value === 'number') {
+      text = roundedQuantityText(value);
+    }
+    if (text !== undefined) list[key] = text;
   }
 }
 

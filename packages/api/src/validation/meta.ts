@@ -8,12 +8,33 @@ import { fieldErrors } from '../field-errors.js';
 import type { ObjectMeta } from '../generated/schemas.generated.js';
 import { isQualifiedName, type NameValidator, nameIsDNSLabel } from '../names.js';
 import { type ErrorList, FIELD_IMMUTABLE, invalidEach, nonNegative } from './helpers.js';
+import { memoizeValid } from './valid-memo.js';
 
 /** `TotalAnnotationSizeLimitB`: keys plus values of all annotations. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
-const encoder = new TextEncoder();
-const byteLength = (s: string) => encoder.encode(s).length;
+/**
+ * UTF-8 length of `s`, as `new TextEncoder().encode(s).length` (a lone surrogate counts as U+FFFD's
+ * three bytes) without allocating the bytes: every annotation of every object is measured.
+ */
+function byteLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a surrogate pair: two code units, four bytes
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
+
+// Label and annotation keys (and most label values) repeat across objects: remember the valid ones.
+export const labelKeyProblems = memoizeValid(validateLabelKey);
+const labelValueProblems = memoizeValid(validateLabelValue);
+const annotationKeyProblems = memoizeValid(isQualifiedName);
 
 /** `ValidateLabels`: every key a qualified name, every value a label value; errors name the map. */
 export function validateLabels(
@@ -23,8 +44,8 @@ export function validateLabels(
 ): void {
   if (!labels) return;
   for (const [key, value] of Object.entries(labels)) {
-    invalidEach(errs, path, key, validateLabelKey(key));
-    if (typeof value === 'string') invalidEach(errs, path, value, validateLabelValue(value));
+    invalidEach(errs, path, key, labelKeyProblems(key));
+    if (typeof value === 'string') invalidEach(errs, path, value, labelValueProblems(value));
   }
 }
 
@@ -37,7 +58,7 @@ export function validateAnnotations(
   if (!annotations) return;
   let total = 0;
   for (const [key, value] of Object.entries(annotations)) {
-    invalidEach(errs, path, key, isQualifiedName(key.toLowerCase()));
+    invalidEach(errs, path, key, annotationKeyProblems(key.toLowerCase()));
     total += byteLength(key) + (typeof value === 'string' ? byteLength(value) : 0);
   }
   if (total > TOTAL_ANNOTATION_SIZE_LIMIT)

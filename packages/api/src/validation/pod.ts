@@ -32,7 +32,7 @@ import {
   isValidPortNum,
   nameIsDNSSubdomain,
 } from '../names.js';
-import { compareQuantities, formatQuantity, type Quantity, tryParseQuantity } from '../quantity.js';
+import { compareQuantities, formatQuantity, type Quantity } from '../quantity.js';
 import {
   type ErrorList,
   enumValue,
@@ -41,7 +41,9 @@ import {
   nonNegative,
   portNumOrName,
 } from './helpers.js';
-import { validateAnnotations, validateLabels } from './meta.js';
+import { labelKeyProblems, validateAnnotations, validateLabels } from './meta.js';
+import { cachedTryParseQuantity } from './quantity-cache.js';
+import { memoizeValid } from './valid-memo.js';
 
 export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'] as const;
 export const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'] as const;
@@ -54,6 +56,11 @@ export const TAINT_EFFECTS = ['NoExecute', 'NoSchedule', 'PreferNoSchedule'] as 
 export const NODE_SELECTOR_OPERATORS = ['DoesNotExist', 'Exists', 'Gt', 'In', 'Lt', 'NotIn'] as const;
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
+
+// Container, volume, port and env var names repeat across Pods: remember the valid ones.
+const dns1123LabelProblems = memoizeValid(isDNS1123Label);
+const portNameProblems = memoizeValid(isValidPortName);
+const envVarNameProblems = memoizeValid(isEnvVarName);
 const MAX_UINT32 = 4294967295;
 const MAX_INT32 = 2147483647;
 export const WHEN_UNSATISFIABLE = ['DoNotSchedule', 'ScheduleAnyway'] as const;
@@ -212,7 +219,7 @@ function validateVolumes(errs: ErrorList, volumes: Volume[] | undefined, path: s
     const p = `${path}[${i}]`;
     if (!vol.name) errs.push(fieldErrors.required(`${p}.name`));
     else {
-      invalidEach(errs, `${p}.name`, vol.name, isDNS1123Label(vol.name));
+      invalidEach(errs, `${p}.name`, vol.name, dns1123LabelProblems(vol.name));
       if (names.has(vol.name)) errs.push(fieldErrors.duplicate(`${p}.name`, vol.name));
       names.add(vol.name);
     }
@@ -257,7 +264,7 @@ function validateContainers(
     const p = `${path}[${i}]`;
     if (!c.name) errs.push(fieldErrors.required(`${p}.name`));
     else {
-      invalidEach(errs, `${p}.name`, c.name, isDNS1123Label(c.name));
+      invalidEach(errs, `${p}.name`, c.name, dns1123LabelProblems(c.name));
       if (allNames.has(c.name)) errs.push(fieldErrors.duplicate(`${p}.name`, c.name));
       allNames.add(c.name);
     }
@@ -310,7 +317,7 @@ function validatePorts(errs: ErrorList, c: Container, path: string): void {
   (c.ports ?? []).forEach((port, i) => {
     const p = `${path}[${i}]`;
     if (port.name) {
-      invalidEach(errs, `${p}.name`, port.name, isValidPortName(port.name));
+      invalidEach(errs, `${p}.name`, port.name, portNameProblems(port.name));
       if (names.has(port.name)) errs.push(fieldErrors.duplicate(`${p}.name`, port.name));
       names.add(port.name);
     }
@@ -326,7 +333,7 @@ function validateEnv(errs: ErrorList, env: EnvVar[] | undefined, path: string): 
   (env ?? []).forEach((e, i) => {
     const p = `${path}[${i}]`;
     if (!e.name) errs.push(fieldErrors.required(`${p}.name`));
-    else invalidEach(errs, `${p}.name`, e.name, isEnvVarName(e.name));
+    else invalidEach(errs, `${p}.name`, e.name, envVarNameProblems(e.name));
     const from = e.valueFrom;
     if (!from) return;
     const set = (
@@ -376,7 +383,7 @@ export function validateQuantity(
   value: string | number,
   path: string,
 ): Quantity | undefined {
-  const q = tryParseQuantity(value);
+  const q = cachedTryParseQuantity(value);
   if (typeof q === 'string') {
     errs.push(fieldErrors.invalid(path, value, q));
     return undefined;
@@ -385,6 +392,8 @@ export function validateQuantity(
 }
 
 function validateResourceName(errs: ErrorList, name: string, path: string): void {
+  // The common case (`cpu`, `memory`): standard names are qualified names, so nothing to report.
+  if (STANDARD_CONTAINER_RESOURCES.has(name)) return;
   const msgs = isQualifiedName(name);
   if (msgs.length) {
     invalidEach(errs, path, name, msgs);
@@ -509,7 +518,7 @@ export function validateTolerations(
 ): void {
   (tolerations ?? []).forEach((t, i) => {
     const p = `${path}[${i}]`;
-    if (t.key) invalidEach(errs, `${p}.key`, t.key, validateLabelKey(t.key));
+    if (t.key) invalidEach(errs, `${p}.key`, t.key, labelKeyProblems(t.key));
     if (!t.key && t.operator !== 'Exists')
       errs.push(
         fieldErrors.invalid(
