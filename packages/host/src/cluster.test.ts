@@ -49,6 +49,7 @@ describe('createCluster (simulated runtime, virtual clock)', () => {
     expect(pods).toHaveLength(3);
     expect(pods.every((p) => p.status?.phase === 'Running' && p.spec?.nodeName)).toBe(true);
     expect(new Set(pods.map((p) => p.spec?.nodeName)).size).toBe(3);
+    expect(new Set(pods.map((p) => p.status?.podIP)).size).toBe(3);
 
     await cluster.apply(deployment('web:v2', 5));
     await until(clock, async () => {

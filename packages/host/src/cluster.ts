@@ -83,6 +83,12 @@ export interface Cluster {
   ): Promise<{ host: string; port: number } | undefined>;
 }
 
+/** Each node its own /24 of 10.0.0.0/8, as Kubernetes gives each node a podCIDR: pod IPs never clash. */
+export function nodePodCIDR(index: number): string {
+  const n = index + 1;
+  return `10.${(n >> 8) & 255}.${n & 255}.0/24`;
+}
+
 function nodeList(nodes: ClusterOptions['nodes']): NodeOptions[] {
   if (typeof nodes === 'object') return [...nodes];
   return Array.from({ length: nodes ?? 3 }, (_, i) => ({ name: `node-${i + 1}` }));
@@ -136,7 +142,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
         ? r(node)
         : r === 'process'
           ? new ProcessRuntime({ clock, ...(options.imageDir ? { imageDir: options.imageDir } : {}) })
-          : new SimulatedRuntime({ clock, seed: seed * 1000 + index });
+          : new SimulatedRuntime({ clock, seed: seed * 1000 + index, podCIDR: nodePodCIDR(index) });
     runtimes.push(runtime);
     runtimeOfNode.set(node, runtime);
     return runtime;
