@@ -1,8 +1,12 @@
 import type { Pod } from '@flotilla/api';
-import { toRFC3339 } from '@flotilla/clock';
+import { createInProcessClient } from '@flotilla/client';
+import { toRFC3339, VirtualClock } from '@flotilla/clock';
+import { SimulatedRuntime } from '@flotilla/runtime';
+import { MemoryBackend, ObjectStore } from '@flotilla/store';
+import { NEVER } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createAgent } from './agent.js';
-import { condition, containerStatus, createSimNode, NODE } from './agent.test-support.js';
+import { condition, containerStatus, createSimNode, NODE, podOf } from './agent.test-support.js';
 
 /** Advances in small steps (so that chained awaits settle) until `check` passes or `maxMs` passed. */
 async function until(
@@ -457,6 +461,29 @@ describe('pod lifecycle on SimulatedRuntime', () => {
     await expect(drain(n.agent.logs('default', 'web', 'nope'))).rejects.toMatchObject({
       reason: 'BadRequest',
     });
+  });
+
+  it('notices an exit whose event was lost at the next resync (60 s)', async () => {
+    const clock = new VirtualClock();
+    const store = new ObjectStore({ backend: new MemoryBackend(), clock });
+    const client = createInProcessClient(store);
+    const runtime = new SimulatedRuntime({ clock });
+    // The runtime's exit events never reach the agent.
+    const deaf = new Proxy(runtime, {
+      get: (target, prop) => (prop === 'events$' ? NEVER : Reflect.get(target, prop, target)),
+    });
+    const agent = createAgent({ nodeName: NODE, client, runtime: deaf, clock });
+    await agent.start();
+    const pods = client.resource('v1', 'Pod').namespace('default');
+    await pods.create(podOf('web'));
+    await clock.advance(100);
+    const id = (await pods.get('web')).status?.containerStatuses?.[0]?.containerID ?? '';
+    runtime.crash(id.replace('flotilla://', ''));
+    await clock.advance(30_000);
+    expect(containerStatus(await pods.get('web'))?.restartCount).toBe(0);
+    await clock.advance(30_000);
+    expect(containerStatus(await pods.get('web'))?.restartCount).toBe(1);
+    await agent.stop();
   });
 
   it('converges after a lost update: a status overwritten by someone else is rewritten', async () => {

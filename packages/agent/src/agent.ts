@@ -1,11 +1,8 @@
 import {
   ApiError,
   type Container,
-  isAlreadyExists,
   isConflict,
   isNotFound,
-  type Lease,
-  type Node,
   type Pod,
   type PodStatus,
   type Probe,
@@ -29,15 +26,8 @@ import {
 import type { Subscription } from 'rxjs';
 import { type BackoffEntry, IMAGE_PULL_BACKOFF, nextBackoff } from './backoff.js';
 import { deepEqual } from './equal.js';
-import {
-  DEFAULT_CAPACITY,
-  leaseObject,
-  NODE_LEASE_NAMESPACE,
-  type NodeCapacity,
-  type NodeDescription,
-  nodeObject,
-  nodeStatus,
-} from './node.js';
+import { NodeHeartbeat } from './heartbeat.js';
+import { DEFAULT_CAPACITY, type NodeCapacity, type NodeDescription } from './node.js';
 import { computePodActions, isTerminalPhase, type PodAction } from './pod-actions.js';
 import { computePodStatus, initialProbeState } from './pod-status.js';
 import { ProbeWorker } from './prober.js';
@@ -67,7 +57,13 @@ export interface AgentOptions {
   readonly leaseDurationSeconds?: number;
   /** Node status (Ready's `lastHeartbeatTime`) is refreshed at most this often (default 60 s). */
   readonly nodeStatusUpdateMs?: number;
-  /** Spreads the first heartbeat over one interval, so that many agents do not renew in step. */
+  /**
+   * Every pod is synced again this often even without an event (the kubelet's `syncFrequency`), so a
+   * lost container-exit event or probe notification is noticed (default 60 s; 0 turns it off). One
+   * timer per agent.
+   */
+  readonly resyncIntervalMs?: number;
+  /** Spreads the first heartbeat and resync over one interval, so that many agents do not act in step. */
   readonly random?: Random;
   /** Fields applied under every probe of every pod (for objects that did not go through defaulting). */
   readonly probeDefaults?: Partial<Probe>;
@@ -183,6 +179,18 @@ function isOlder(a: Pod, b: Pod): boolean {
   return BigInt(x) < BigInt(y);
 }
 
+/** A sandbox's containers by name, latest attempt first. */
+function instancesByName(listed: readonly ContainerStatus[]): Map<string, ContainerStatus[]> {
+  const byName = new Map<string, ContainerStatus[]>();
+  for (const s of listed) {
+    const list = byName.get(s.name);
+    if (list) list.push(s);
+    else byName.set(s.name, [s]);
+  }
+  for (const list of byName.values()) list.sort((a, b) => b.attempt - a.attempt || b.createdAt - a.createdAt);
+  return byName;
+}
+
 const containersOf = (pod: Pod): Container[] => [
   ...(pod.spec?.initContainers ?? []),
   ...(pod.spec?.containers ?? []),
@@ -213,11 +221,8 @@ class NodeAgent implements Agent {
   private readonly subscriptions: Subscription[] = [];
   private readonly inflight = new Set<Promise<void>>();
   private informer: Informer<Pod> | undefined;
-  private heartbeatTimer: TimerHandle | undefined;
-  private heartbeatsPaused = false;
-  private lease: Lease | undefined;
-  private node: Node | undefined;
-  private lastNodeStatusAt = 0;
+  private resyncTimer: TimerHandle | undefined;
+  private readonly heartbeat: NodeHeartbeat;
   /** Sandboxes of this node found running at start (an agent restart), by pod uid, until their pod shows up. */
   private readonly adoptable = new Map<string, PodSandboxStatus>();
   private running = false;
@@ -227,8 +232,6 @@ class NodeAgent implements Agent {
     syncs: 0,
     statusWrites: 0,
     conflicts: 0,
-    leaseRenewals: 0,
-    nodeStatusWrites: 0,
     containersStarted: 0,
   };
 
@@ -248,6 +251,18 @@ class NodeAgent implements Agent {
     this.ownFactory = options.informers === undefined;
     this.factory = options.informers ?? new SharedInformerFactory(options.client, { clock: options.clock });
     this.queue = new WorkQueue<string>({ clock: options.clock });
+    this.heartbeat = new NodeHeartbeat({
+      client: options.client,
+      clock: options.clock,
+      node: this.desc,
+      ...(options.heartbeatIntervalMs === undefined ? {} : { intervalMs: options.heartbeatIntervalMs }),
+      ...(options.leaseDurationSeconds === undefined
+        ? {}
+        : { leaseDurationSeconds: options.leaseDurationSeconds }),
+      ...(options.nodeStatusUpdateMs === undefined ? {} : { nodeStatusUpdateMs: options.nodeStatusUpdateMs }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
+    });
   }
 
   get idle(): boolean {
@@ -259,7 +274,11 @@ class NodeAgent implements Agent {
   }
 
   get stats(): AgentStats {
-    return { ...this.counters };
+    return {
+      ...this.counters,
+      leaseRenewals: this.heartbeat.leaseRenewals,
+      nodeStatusWrites: this.heartbeat.nodeStatusWrites,
+    };
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------------
@@ -267,11 +286,7 @@ class NodeAgent implements Agent {
   async start(): Promise<void> {
     if (this.running || this.dead) return;
     this.running = true;
-    await this.registerNode();
-    await this.renewLease();
-    this.scheduleHeartbeat(
-      this.options.random ? this.options.random.next() * this.heartbeatMs : this.heartbeatMs,
-    );
+    await this.heartbeat.start();
     // A restarted agent adopts the sandboxes (and containers) it left running.
     for (const s of await this.runtime.listPodSandboxes({
       state: 'SANDBOX_READY',
@@ -301,6 +316,9 @@ class NodeAgent implements Agent {
     );
     if (this.ownFactory) this.factory.start();
     else informer.start();
+    const resyncMs = this.options.resyncIntervalMs ?? 60_000;
+    if (resyncMs > 0)
+      this.scheduleResync(this.options.random ? this.options.random.next() * resyncMs : resyncMs);
     void this.loop();
     await informer.whenSynced();
     // Sandboxes whose pod is gone (deleted while no agent ran): stop and remove them.
@@ -343,11 +361,11 @@ class NodeAgent implements Agent {
   }
 
   pauseHeartbeats(): void {
-    this.heartbeatsPaused = true;
+    this.heartbeat.paused = true;
   }
 
   resumeHeartbeats(): void {
-    this.heartbeatsPaused = false;
+    this.heartbeat.paused = false;
   }
 
   private halt(): void {
@@ -355,105 +373,22 @@ class NodeAgent implements Agent {
     this.dead = true;
     this.running = false;
     for (const s of this.subscriptions.splice(0)) s.unsubscribe();
-    if (this.heartbeatTimer !== undefined) this.clock.clearTimeout(this.heartbeatTimer);
-    this.heartbeatTimer = undefined;
+    this.heartbeat.stop();
+    if (this.resyncTimer !== undefined) this.clock.clearTimeout(this.resyncTimer);
+    this.resyncTimer = undefined;
     for (const record of this.records.values())
       for (const c of record.containers.values()) this.stopProbes(c);
     this.queue.shutDown();
     if (this.ownFactory) this.factory.stop();
   }
 
-  // ---- node and lease ----------------------------------------------------------------------------
-
-  private get heartbeatMs(): number {
-    return this.options.heartbeatIntervalMs ?? 10_000;
-  }
-
-  private async registerNode(): Promise<void> {
-    const nodes = this.client.resource('v1', 'Node');
-    const now = this.clock.now();
-    try {
-      this.node = await nodes.create(nodeObject(this.desc, now));
-    } catch (error) {
-      if (!isAlreadyExists(error)) throw error;
-      const existing = await nodes.get(this.nodeName);
-      this.node = await nodes.updateStatus({
-        ...existing,
-        status: nodeStatus(this.desc, now, existing.status),
-      });
-    }
-    this.lastNodeStatusAt = now;
-    this.counters.nodeStatusWrites++;
-  }
-
-  private async renewLease(): Promise<void> {
-    const leases = this.client.resource('coordination.k8s.io/v1', 'Lease').namespace(NODE_LEASE_NAMESPACE);
-    const duration = this.options.leaseDurationSeconds ?? 40;
-    const now = this.clock.now();
-    const fresh = leaseObject(
-      this.nodeName,
-      duration,
-      now,
-      this.node?.metadata?.uid ? { uid: this.node.metadata.uid } : undefined,
-    );
-    try {
-      if (this.lease === undefined) {
-        try {
-          this.lease = await leases.create(fresh);
-        } catch (error) {
-          if (!isAlreadyExists(error)) throw error;
-          const existing = await leases.get(this.nodeName);
-          this.lease = await leases.update({ ...existing, spec: { ...existing.spec, ...fresh.spec } });
-        }
-      } else {
-        this.lease = await leases.update({ ...this.lease, spec: { ...this.lease.spec, ...fresh.spec } });
-      }
-      this.counters.leaseRenewals++;
-    } catch (error) {
-      this.lease = undefined; // re-read (or re-create) next time
-      if (!isConflict(error) && !isNotFound(error)) throw error;
-      this.options.onError?.(error, 'lease');
-    }
-  }
-
-  private async updateNodeStatus(): Promise<void> {
-    const nodes = this.client.resource('v1', 'Node');
-    const now = this.clock.now();
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const node = this.node ?? (await nodes.get(this.nodeName));
-      try {
-        this.node = await nodes.updateStatus({ ...node, status: nodeStatus(this.desc, now, node.status) });
-        this.lastNodeStatusAt = now;
-        this.counters.nodeStatusWrites++;
-        return;
-      } catch (error) {
-        this.node = undefined;
-        if (isNotFound(error)) {
-          await this.registerNode();
-          return;
-        }
-        if (!isConflict(error)) throw error;
-      }
-    }
-  }
-
-  private scheduleHeartbeat(ms: number): void {
+  private scheduleResync(ms: number): void {
     if (!this.running) return;
-    this.heartbeatTimer = this.clock.setTimeout(() => {
-      this.heartbeatTimer = undefined;
-      void this.heartbeat().finally(() => this.scheduleHeartbeat(this.heartbeatMs));
+    this.resyncTimer = this.clock.setTimeout(() => {
+      this.resyncTimer = undefined;
+      for (const uid of this.records.keys()) this.queue.add(uid);
+      this.scheduleResync(this.options.resyncIntervalMs ?? 60_000);
     }, ms);
-  }
-
-  private async heartbeat(): Promise<void> {
-    if (this.heartbeatsPaused || !this.running) return;
-    try {
-      await this.renewLease();
-      const every = this.options.nodeStatusUpdateMs ?? 60_000;
-      if (this.clock.now() - this.lastNodeStatusAt >= every) await this.updateNodeStatus();
-    } catch (error) {
-      this.options.onError?.(error, 'heartbeat');
-    }
   }
 
   // ---- pod syncing -------------------------------------------------------------------------------
@@ -532,26 +467,20 @@ class NodeAgent implements Agent {
 
   /** Reads the pod's containers from the runtime: the latest two instances per name; older ones are removed. */
   private async refresh(record: PodRecord): Promise<void> {
+    const sandboxId = record.sandboxId;
+    const listed = sandboxId === undefined ? [] : await this.runtime.listContainers({ sandboxId });
+    // From here on synchronous: no other pass (nor logs/exec) ever sees a half-refreshed pod.
     for (const c of record.containers.values()) {
       c.current = undefined;
       c.previous = undefined;
     }
-    if (record.sandboxId === undefined) return;
-    const listed = await this.runtime.listContainers({ sandboxId: record.sandboxId });
-    const byName = new Map<string, ContainerStatus[]>();
-    for (const s of listed) {
-      const list = byName.get(s.name);
-      if (list) list.push(s);
-      else byName.set(s.name, [s]);
-    }
+    const withKill = (s: ContainerStatus | undefined) => {
+      const message = s && s.state === 'EXITED' ? record.killed.get(s.id) : undefined;
+      return message === undefined ? s : { ...s!, message };
+    };
     const stale: string[] = [];
-    for (const [name, list] of byName) {
-      list.sort((a, b) => b.attempt - a.attempt || b.createdAt - a.createdAt);
+    for (const [name, list] of instancesByName(listed)) {
       const c = this.container(record, name);
-      const withKill = (s: ContainerStatus | undefined) => {
-        const message = s && s.state === 'EXITED' ? record.killed.get(s.id) : undefined;
-        return message === undefined ? s : { ...s!, message };
-      };
       c.current = withKill(list[0]);
       c.previous = withKill(list[1]);
       for (const old of list.slice(2)) stale.push(old.id);
@@ -826,9 +755,9 @@ class NodeAgent implements Agent {
     if (!containersOf(record.pod).some((c) => c.name === container)) {
       throw ApiError.badRequest(`container ${container} is not valid for pod ${pod}`);
     }
-    await this.refresh(record);
-    const c = record.containers.get(container);
-    const found = previous ? c?.previous : c?.current;
+    const listed = record.sandboxId ? await this.runtime.listContainers({ sandboxId: record.sandboxId }) : [];
+    const instances = instancesByName(listed).get(container) ?? [];
+    const found = previous ? instances[1] : instances[0];
     if (found === undefined) {
       throw ApiError.badRequest(
         previous

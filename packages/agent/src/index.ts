@@ -23,6 +23,7 @@ export {
   isInBackOffSinceUpdate,
   nextBackoff,
 } from './backoff.js';
+export { NodeHeartbeat, type NodeHeartbeatOptions } from './heartbeat.js';
 export {
   AGENT_VERSION,
   DEFAULT_CAPACITY,

@@ -107,6 +107,17 @@ describe('WorkQueue', () => {
     expect(drained).toBe(true);
   });
 
+  it('shutDownWithDrain resolves even when a key in flight was added again', async () => {
+    const { queue } = newQueue();
+    queue.add('a');
+    const key = queue.tryGet()!;
+    queue.add('a');
+    const drain = queue.shutDownWithDrain();
+    queue.done(key);
+    await drain;
+    expect(queue.inFlight).toBe(0);
+  });
+
   type Op =
     | { kind: 'add'; key: string }
     | { kind: 'addAfter'; key: string; ms: number }

@@ -124,7 +124,8 @@ export class WorkQueue<K = string> {
   done(key: K): void {
     if (!this.processing.delete(key)) return;
     if (this.dirty.has(key)) this.enqueue(key);
-    else if (this.processing.size === 0) this.notifyDrained();
+    // Draining waits for keys in flight only; a key queued again is served by the next `get`.
+    if (this.processing.size === 0) this.notifyDrained();
   }
 
   /** Keys queued and ready (not counting keys in flight or waiting on a delay). */

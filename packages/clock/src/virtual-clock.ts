@@ -38,6 +38,8 @@ export class VirtualClock implements Clock {
   private current: number;
   private readonly heap: Timer[] = [];
   private readonly cancelled = new Set<number>();
+  /** Ids of timers in the heap and not cancelled: makes `clearTimeout` O(1). */
+  private readonly live = new Set<number>();
   private nextId = 1;
 
   constructor(options: VirtualClockOptions = {}) {
@@ -52,11 +54,12 @@ export class VirtualClock implements Clock {
     const id = this.nextId++;
     const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
     this.push({ id, due: this.current + delay, fn });
+    this.live.add(id);
     return { id };
   }
 
   clearTimeout(handle: TimerHandle): void {
-    if (this.heap.some((t) => t.id === handle.id)) this.cancelled.add(handle.id);
+    if (this.live.delete(handle.id)) this.cancelled.add(handle.id);
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -130,7 +133,9 @@ export class VirtualClock implements Clock {
 
   private pop(): Timer | undefined {
     this.dropCancelledTop();
-    return this.popRaw();
+    const timer = this.popRaw();
+    if (timer) this.live.delete(timer.id);
+    return timer;
   }
 
   // A binary heap ordered by (due, id): id grows with creation, which gives ties a stable order.
