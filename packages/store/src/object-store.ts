@@ -378,9 +378,13 @@ export class ObjectStore {
           after = from;
           for (const event of cache.eventsAfter(from)) emit(event, after);
         }
+        // A watch that requires one exact field value (an agent's `spec.nodeName=n1`) is routed by
+        // that value: each write then reaches only the watches it can concern.
+        const exact = filter.fields?.requirements.find((q) => q.operator === '=');
         unsubscribe = cache.subscribe(
           (event) => emit(event, after),
           (error) => subscriber.error(error),
+          exact ? { field: exact.field, value: exact.value } : undefined,
         );
       })().catch((error: unknown) => subscriber.error(error));
       return () => {
