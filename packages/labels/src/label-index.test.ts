@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { KEYS, labelsArb, requirementsArb } from './arbitraries.test-support.js';
 import { LabelIndex } from './label-index.js';
 import { parseSelector } from './parser.js';
 import type { Labels } from './requirement.js';
 import { everything, nothing, type Selector, selectorFromRequirements } from './selector.js';
-import { KEYS, labelsArb, requirementsArb } from './arbitraries.test-support.js';
 
 function scan(index: LabelIndex, selector: Selector): Set<string> {
   const out = new Set<string>();

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { labelsArb, referenceMatches, requirementsArb } from './arbitraries.test-support.js';
 import { isLabelSelectorError, LabelSelectorError } from './errors.js';
 import { parseSelector } from './parser.js';
 import {
@@ -11,7 +12,6 @@ import {
   validateRequirement,
 } from './requirement.js';
 import { everything, nothing, selectorFromRequirements, selectorFromSet } from './selector.js';
-import { labelsArb, referenceMatches, requirementsArb } from './arbitraries.test-support.js';
 
 // Kubernetes' TestRequirementConstructor.
 describe('createRequirement', () => {
