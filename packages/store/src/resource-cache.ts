@@ -250,10 +250,10 @@ export class ResourceCache {
       for (const { listener } of this.listeners) listener(event);
       for (const [field, byValue] of this.routed) {
         const now = readField(event.object, field);
-        byValue.get(now)?.forEach((entry) => entry.listener(event));
+        for (const entry of byValue.get(now) ?? []) entry.listener(event);
         if (event.prev === undefined) continue;
         const before = readField(event.prev, field);
-        if (before !== now) byValue.get(before)?.forEach((entry) => entry.listener(event));
+        if (before !== now) for (const entry of byValue.get(before) ?? []) entry.listener(event);
       }
     }
     if (this.ring.length > this.ringCapacity + Math.max(256, this.ringCapacity >>> 2)) {
