@@ -5,7 +5,12 @@ import { type Clock, createRandom, SystemClock } from '@flotilla/clock';
 import {
   ControllerManager,
   createDeploymentController,
+  createEndpointsController,
+  createGarbageCollector,
+  createNamespaceController,
   createReplicaSetController,
+  createServiceAllocator,
+  createServiceIPRepairController,
 } from '@flotilla/controllers';
 import {
   type ContainerRuntime,
@@ -18,8 +23,14 @@ import { type BuiltinProfileName, type Profile, Scheduler } from '@flotilla/sche
 import { type Backend, MemoryBackend, ObjectStore } from '@flotilla/store';
 
 /** The built-in controllers a cluster can run. */
-export type BuiltinController = 'deployment' | 'replicaset';
-export const BUILTIN_CONTROLLERS: readonly BuiltinController[] = ['deployment', 'replicaset'];
+export type BuiltinController = 'deployment' | 'replicaset' | 'garbagecollector' | 'namespace' | 'endpoints';
+export const BUILTIN_CONTROLLERS: readonly BuiltinController[] = [
+  'deployment',
+  'replicaset',
+  'garbagecollector',
+  'namespace',
+  'endpoints',
+];
 
 /** Namespaces every cluster starts with, as Kubernetes' API server creates them. */
 export const BOOTSTRAP_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
@@ -121,6 +132,30 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       createReplicaSetController({ client, informers, clock, workers, onError: report('replicaset') }),
     );
   }
+  if (enabled.includes('garbagecollector')) {
+    controllers.add(
+      createGarbageCollector({ client, informers, clock, workers, onError: report('garbagecollector') }),
+    );
+  }
+  if (enabled.includes('namespace')) {
+    controllers.add(createNamespaceController({ client, informers, clock, onError: report('namespace') }));
+  }
+  if (enabled.includes('endpoints')) {
+    controllers.add(
+      createEndpointsController({ client, informers, clock, workers, onError: report('endpoints') }),
+    );
+  }
+  // Cluster IPs and node ports are allocated at create time, as Kubernetes' Service storage does.
+  const serviceAllocator = createServiceAllocator();
+  let serviceWatch: { unsubscribe(): void } | undefined;
+  controllers.add(
+    createServiceIPRepairController({
+      client,
+      clock,
+      allocator: serviceAllocator,
+      onError: report('service-ip-repair'),
+    }),
+  );
   const scheduler =
     options.scheduler === false
       ? undefined
@@ -166,6 +201,10 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   async function start(): Promise<void> {
     if (state !== 'new') throw new Error(`cluster is ${state}`);
     state = 'running';
+    store.addAdmission(serviceAllocator);
+    const mark = serviceAllocator.mark();
+    serviceAllocator.rebuild((await client.resource('v1', 'Service').list()).items, mark);
+    serviceWatch = serviceAllocator.observe(informers.informerFor('v1', 'Service').events$);
     for (const name of BOOTSTRAP_NAMESPACES) {
       try {
         await client
@@ -191,6 +230,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       await scheduler?.stop();
       await Promise.all(agents.map((a) => a.stop()));
     }
+    serviceWatch?.unsubscribe();
     informers.stop();
     await Promise.all(runtimes.map((r) => r.close()));
     store.close();
