@@ -54,6 +54,20 @@ describe('CRUD', () => {
     expect((await t.request('GET', '/api/v1/namespaces/team-a')).status).toBe(200);
     expect((await t.request('GET', '/api/v1/namespaces/team-a/status')).body.status.phase).toBe('Active');
     expect((await t.request('DELETE', '/api/v1/namespaces/team-a')).status).toBe(200);
+    // As in Kubernetes, the namespace stays Terminating until its controller empties it and removes
+    // `kubernetes` from spec.finalizers (no controller runs in this test).
+    const terminating = await t.request('GET', '/api/v1/namespaces/team-a');
+    expect(terminating.status).toBe(200);
+    expect(terminating.body).toMatchObject({
+      status: { phase: 'Terminating' },
+      spec: { finalizers: ['kubernetes'] },
+    });
+    expect(terminating.body.metadata.deletionTimestamp).toBeTruthy();
+    const ns = await t.request('GET', '/api/v1/namespaces/team-a');
+    const done = await t.request('PUT', '/api/v1/namespaces/team-a', {
+      body: { ...ns.body, spec: { finalizers: [] } },
+    });
+    expect(done.status).toBe(200);
     expect((await t.request('GET', '/api/v1/namespaces/team-a')).status).toBe(404);
   });
 
@@ -88,7 +102,9 @@ describe('CRUD', () => {
       400,
       'BadRequest',
     ],
-    ['protobuf', 'k8s\0', 'application/vnd.kubernetes.protobuf', 415, 'UnsupportedMediaType'],
+    ['an empty protobuf envelope', 'k8s\0', 'application/vnd.kubernetes.protobuf', 400, 'BadRequest'],
+    ['protobuf without the magic', '{}', 'application/vnd.kubernetes.protobuf', 400, 'BadRequest'],
+    ['a YAML body', 'a: b', 'application/yaml', 415, 'UnsupportedMediaType'],
   ])('rejects %s with a Status, never a 5xx', async (_name, body, type, code, reason) => {
     const r = await t.request('POST', DEPLOYS, { body, type });
     expect(r.status).toBe(code);

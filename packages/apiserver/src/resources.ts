@@ -21,6 +21,7 @@ import {
 } from './http.js';
 import { applyJsonPatch } from './patch/json-patch.js';
 import { applyStrategicMergePatch } from './patch/strategic-merge.js';
+import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf/decode.js';
 import { type IncludeObject, toTable } from './table.js';
 
 export interface ResourceContext {
@@ -383,13 +384,15 @@ async function create(req: IncomingMessage, res: ServerResponse, ctx: ResourceCo
   respond(res, req, ctx, q, 201, created, warningHeaders(checked.warnings));
 }
 
+/** A create/update body: JSON, or Kubernetes protobuf (what kubectl 1.32's typed clients send). */
 async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const type = mediaType(req.headers['content-type']);
+  if (type === PROTOBUF_MEDIA_TYPE) return decodeKubernetesProtobuf(await readBody(req));
   if (type !== '' && type !== 'application/json' && type !== '*/*') {
     await readBody(req);
     throw new ApiError(
       'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json`,
+      `the body of the request was in an unknown format - accepted media types include: application/json, ${PROTOBUF_MEDIA_TYPE}`,
     );
   }
   return parseJsonObject(await readBody(req));
@@ -522,7 +525,15 @@ async function deleteOptions(req: IncomingMessage, query: URLSearchParams): Prom
       `gracePeriodSeconds: Invalid value: ${JSON.stringify(grace)}: must be a non-negative integer`,
     );
   }
-  const policy = query.get('propagationPolicy') ?? body.propagationPolicy;
+  // The deprecated orphanDependents flag maps onto a policy, as in Kubernetes.
+  const orphan = query.get('orphanDependents') ?? body.orphanDependents;
+  const legacy =
+    orphan === true || orphan === 'true'
+      ? 'Orphan'
+      : orphan === false || orphan === 'false'
+        ? 'Background'
+        : undefined;
+  const policy = query.get('propagationPolicy') ?? body.propagationPolicy ?? legacy;
   if (
     policy !== undefined &&
     policy !== null &&
@@ -570,6 +581,10 @@ async function deleteOne(
   return ctx.store.delete(ref, {
     ...(grace === undefined ? {} : { gracePeriodSeconds: grace }),
     ...(opts.preconditions ? { preconditions: opts.preconditions } : {}),
+    // Validated above: the store sets the garbage collector's foregroundDeletion/orphan finalizers.
+    ...(opts.propagationPolicy
+      ? { propagationPolicy: opts.propagationPolicy as 'Foreground' | 'Background' | 'Orphan' }
+      : {}),
   });
 }
 

@@ -84,6 +84,8 @@ export interface DeleteOptions {
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
   /** Graceful deletion of a bound, running Pod (it is marked terminating; its node agent removes it). */
   readonly gracePeriodSeconds?: number;
+  /** Dependents: deleted after (`Background`), before (`Foreground`) or kept (`Orphan`); see the garbage collector. */
+  readonly propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
 }
 
 export interface PatchOptions {

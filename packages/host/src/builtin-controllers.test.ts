@@ -175,9 +175,10 @@ describe('namespace lifecycle on a cluster', () => {
       const counts = await Promise.all(kinds.map(([v, k]) => count(v, k, 'team')));
       return counts.every((n) => n === 0);
     });
-    const names = (await c.client.resource('v1', 'Namespace').list()).items.map((n) => n.metadata?.name);
-    expect(names).not.toContain('team');
-    expect(names).toContain('default');
+    await until('namespace gone', async () => {
+      const names = (await c.client.resource('v1', 'Namespace').list()).items.map((n) => n.metadata?.name);
+      return !names.includes('team') && names.includes('default');
+    });
   });
 
   it('a namespace held by deletionTimestamp turns Terminating, empties, then drops its kubernetes finalizer', async () => {

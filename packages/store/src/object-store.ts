@@ -524,9 +524,14 @@ export class ObjectStore {
     await this.admit(r, next, old, 'UPDATE');
 
     const modRevision = Number(oldMeta.resourceVersion);
-    const finalizers = next.metadata?.finalizers ?? [];
     try {
-      if (next.metadata?.deletionTimestamp && finalizers.length === 0) {
+      // Removing the last finalizer of an object being deleted deletes it. An object that never had
+      // finalizers (a Pod in its grace period) stays until it is deleted again.
+      if (
+        next.metadata?.deletionTimestamp &&
+        pendingFinalizers(r, next) === 0 &&
+        pendingFinalizers(r, old) > 0
+      ) {
         const revision = await this.backend.delete(key, modRevision);
         this.noteWrite(r, revision);
         return deepFreeze({ ...next, metadata: { ...next.metadata, resourceVersion: String(revision) } });
@@ -555,6 +560,12 @@ export class ObjectStore {
     const key = this.key(r, this.namespaceOf(r, ref.namespace), name);
     const pre = options.preconditions ?? {};
     const grace = options.gracePeriodSeconds;
+    const policy = options.propagationPolicy;
+    if (policy !== undefined && !PROPAGATION_POLICIES.includes(policy)) {
+      throw ApiError.badRequest(
+        `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+      );
+    }
     if (grace !== undefined && !(Number.isInteger(grace) && grace >= 0)) {
       throw ApiError.badRequest(
         `gracePeriodSeconds: Invalid value: ${grace}: must be a non-negative integer`,
@@ -580,16 +591,34 @@ export class ObjectStore {
       await this.admit(r, old, old, 'DELETE');
       const graceful = grace !== undefined && grace > 0 && isRunningBoundPod(r, old);
       const modRevision = Number(meta.resourceVersion);
+      const current = meta.finalizers ?? [];
+      const finalizers = withPropagation(current, options.propagationPolicy);
+      const finalizersChanged =
+        finalizers.length !== current.length || finalizers.some((f, i) => f !== current[i]);
       try {
-        if ((meta.finalizers?.length ?? 0) > 0 || graceful) {
-          if (meta.deletionTimestamp) {
+        const namespaceFinalizers = isNamespace(r) ? specFinalizers(old).length : 0;
+        if (finalizers.length > 0 || namespaceFinalizers > 0 || graceful) {
+          if (meta.deletionTimestamp && !finalizersChanged) {
             if (!graceful || (meta.deletionGracePeriodSeconds ?? 0) <= (grace ?? 0)) return old as T;
           }
           const seconds = graceful ? (grace as number) : 0;
           const next = produce(old, (d) => {
             const m = d.metadata as Mutable<Meta>;
-            m.deletionTimestamp = toRFC3339(this.clock.now() + seconds * 1000);
-            m.deletionGracePeriodSeconds = seconds;
+            if (!meta.deletionTimestamp || graceful) {
+              m.deletionTimestamp = toRFC3339(this.clock.now() + seconds * 1000);
+              m.deletionGracePeriodSeconds = seconds;
+            }
+            if (finalizersChanged) {
+              if (finalizers.length > 0) m.finalizers = [...finalizers];
+              else delete m.finalizers;
+            }
+            // A Namespace waits in phase Terminating until its controller has emptied it and removed
+            // `kubernetes` from spec.finalizers.
+            if (namespaceFinalizers > 0)
+              (d as { status?: { phase?: string } }).status = {
+                ...(d as { status?: object }).status,
+                phase: 'Terminating',
+              };
           });
           return (await this.write(r, key, next, (value) =>
             this.backend.update(key, value, modRevision),
@@ -781,6 +810,39 @@ function sameContent(a: StoreObject, b: StoreObject): boolean {
     if (!deepEqual(ra[k], rb[k])) return false;
   }
   return true;
+}
+
+function isNamespace(r: Resolved): boolean {
+  return r.info.group === '' && r.info.kind === 'Namespace';
+}
+
+function specFinalizers(obj: StoreObject): readonly string[] {
+  return (obj as { spec?: { finalizers?: readonly string[] } }).spec?.finalizers ?? [];
+}
+
+/** Finalizers that keep an object being deleted: metadata.finalizers, and a Namespace's spec.finalizers. */
+function pendingFinalizers(r: Resolved, obj: StoreObject): number {
+  return (obj.metadata?.finalizers?.length ?? 0) + (isNamespace(r) ? specFinalizers(obj).length : 0);
+}
+
+const PROPAGATION_POLICIES: readonly string[] = ['Foreground', 'Background', 'Orphan'];
+const FOREGROUND = 'foregroundDeletion';
+const ORPHAN = 'orphan';
+
+/**
+ * The finalizers a delete with `policy` leaves on an object, as Kubernetes' API server sets them for the
+ * garbage collector: Foreground adds `foregroundDeletion`, Orphan adds `orphan` (each drops the other),
+ * Background drops both, no policy keeps what is there.
+ */
+function withPropagation(
+  finalizers: readonly string[],
+  policy: DeleteOptions['propagationPolicy'],
+): readonly string[] {
+  if (policy === undefined) return finalizers;
+  const rest = finalizers.filter((f) => f !== FOREGROUND && f !== ORPHAN);
+  if (policy === 'Foreground') return [...rest, FOREGROUND];
+  if (policy === 'Orphan') return [...rest, ORPHAN];
+  return rest;
 }
 
 function isRunningBoundPod(r: Resolved, obj: StoreObject): boolean {

@@ -70,6 +70,13 @@ export interface DeleteOptions {
    * Every other object is removed at once (or marked, when it has finalizers).
    */
   readonly gracePeriodSeconds?: number;
+  /**
+   * What happens to dependents (objects whose ownerReferences name this one), as Kubernetes: the
+   * garbage collector deletes them after the owner is gone (`Background`), before it goes
+   * (`Foreground`: the owner waits with finalizer `foregroundDeletion`), or not at all (`Orphan`:
+   * finalizer `orphan` until their references are removed). Absent keeps the object's finalizers as they are.
+   */
+  readonly propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
 }
 
 export interface UpdateOptions {

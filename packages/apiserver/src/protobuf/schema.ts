@@ -69,13 +69,13 @@ message LabelSelectorRequirement {
   optional string operator = 2;
   repeated string values = 3;
 }
-message Condition {
+message DeploymentCondition {
   optional string type = 1;
   optional string status = 2;
-  optional Time lastUpdateTime = 6;
-  optional Time lastTransitionTime = 3;
   optional string reason = 4;
   optional string message = 5;
+  optional Time lastUpdateTime = 6;
+  optional Time lastTransitionTime = 7;
 }
 
 message Namespace {
@@ -170,7 +170,7 @@ message DeploymentStatus {
   optional int32 updatedReplicas = 3;
   optional int32 availableReplicas = 4;
   optional int32 unavailableReplicas = 5;
-  repeated Condition conditions = 6;
+  repeated DeploymentCondition conditions = 6;
   optional int32 readyReplicas = 7;
   optional int32 collisionCount = 8;
 }
