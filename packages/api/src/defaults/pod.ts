@@ -3,6 +3,7 @@
  */
 import { formatQuantity } from '../quantity.js';
 import { cachedTryParseQuantity } from '../validation/quantity-cache.js';
+import { VOLUME_SOURCES } from '../volume-sources.js';
 import { child, existing, items, type Obj, setDefault } from './util.js';
 
 /** The tag Kubernetes' `parsers.ParseImageName` finds: `latest` when neither tag nor digest is given. */
@@ -88,38 +89,7 @@ function defaultContainer(c: Obj): void {
   defaultResourceList(existing(resources, 'requests'));
 }
 
-const VOLUME_SOURCE_KEYS = new Set([
-  'awsElasticBlockStore',
-  'azureDisk',
-  'azureFile',
-  'cephfs',
-  'cinder',
-  'configMap',
-  'csi',
-  'downwardAPI',
-  'emptyDir',
-  'ephemeral',
-  'fc',
-  'flexVolume',
-  'flocker',
-  'gcePersistentDisk',
-  'gitRepo',
-  'glusterfs',
-  'hostPath',
-  'image',
-  'iscsi',
-  'nfs',
-  'persistentVolumeClaim',
-  'photonPersistentDisk',
-  'portworxVolume',
-  'projected',
-  'quobyte',
-  'rbd',
-  'scaleIO',
-  'secret',
-  'storageos',
-  'vsphereVolume',
-]);
+const VOLUME_SOURCE_KEYS: ReadonlySet<string> = new Set(VOLUME_SOURCES);
 
 function defaultVolume(vol: Obj): void {
   if (!Object.keys(vol).some((k) => VOLUME_SOURCE_KEYS.has(k) && vol[k] !== undefined && vol[k] !== null))

@@ -33,6 +33,7 @@ import {
   nameIsDNSSubdomain,
 } from '../names.js';
 import { compareQuantities, formatQuantity, type Quantity } from '../quantity.js';
+import { VOLUME_SOURCES } from '../volume-sources.js';
 import {
   type ErrorList,
   enumValue,
@@ -64,39 +65,6 @@ const envVarNameProblems = memoizeValid(isEnvVarName);
 const MAX_UINT32 = 4294967295;
 const MAX_INT32 = 2147483647;
 export const WHEN_UNSATISFIABLE = ['DoNotSchedule', 'ScheduleAnyway'] as const;
-
-const VOLUME_SOURCES = [
-  'awsElasticBlockStore',
-  'azureDisk',
-  'azureFile',
-  'cephfs',
-  'cinder',
-  'configMap',
-  'csi',
-  'downwardAPI',
-  'emptyDir',
-  'ephemeral',
-  'fc',
-  'flexVolume',
-  'flocker',
-  'gcePersistentDisk',
-  'gitRepo',
-  'glusterfs',
-  'hostPath',
-  'image',
-  'iscsi',
-  'nfs',
-  'persistentVolumeClaim',
-  'photonPersistentDisk',
-  'portworxVolume',
-  'projected',
-  'quobyte',
-  'rbd',
-  'scaleIO',
-  'secret',
-  'storageos',
-  'vsphereVolume',
-] as const;
 
 /** `ValidatePodTemplateSpec`: template labels and annotations, then the pod spec. */
 export function validatePodTemplateSpec(
