@@ -1,15 +1,19 @@
+import type { Probe } from '@flotilla/api';
 import type { Clock } from '@flotilla/clock';
 import { Subject } from 'rxjs';
-import { RuntimeError } from './errors.js';
+import { isRuntimeError, RuntimeError } from './errors.js';
 import type { LogFeed } from './logs.js';
 import type {
   ContainerConfig,
   ContainerFilter,
   ContainerState,
   ContainerStatus,
+  ExecResult,
   PodSandboxConfig,
   PodSandboxStatus,
   PortMapping,
+  ProbeOptions,
+  ProbeResult,
   RuntimeEvent,
   SandboxFilter,
   SandboxState,
@@ -285,4 +289,40 @@ export function resolveProbePort(ports: readonly PortMapping[], port: number | s
   return typeof port === 'string' && !/^\d+$/.test(port)
     ? `port "${port}" is not a named port of the container`
     : `port ${port} is not a containerPort of the container, so nothing listens there`;
+}
+
+/**
+ * The part of running a probe both runtimes share: a container that isn't running fails, an exec probe
+ * runs through `exec`, and an httpGet/tcpSocket probe resolves its port. Returns the finished result, or
+ * the port and timeout for the runtime's own network check.
+ */
+export async function startProbe(
+  c: ContainerRecord<unknown>,
+  probe: Probe,
+  options: ProbeOptions,
+  exec: (cmd: readonly string[], timeoutMs: number) => Promise<ExecResult>,
+): Promise<{ readonly result: ProbeResult } | { readonly port: PortMapping; readonly timeoutMs: number }> {
+  if (c.state !== 'RUNNING')
+    return { result: { outcome: 'failure', message: `container is ${c.state}, not running` } };
+  const timeoutMs = options.timeoutMs ?? (probe.timeoutSeconds ?? 1) * 1000;
+  if (probe.exec) {
+    try {
+      const r = await exec(probe.exec.command ?? [], timeoutMs);
+      return {
+        result:
+          r.exitCode === 0
+            ? { outcome: 'success', message: r.stdout }
+            : { outcome: 'failure', message: `command exited with ${r.exitCode}: ${r.stdout}${r.stderr}` },
+      };
+    } catch (error) {
+      if (isRuntimeError(error)) return { result: { outcome: 'failure', message: error.message } };
+      throw error;
+    }
+  }
+  const action = probe.httpGet ?? probe.tcpSocket;
+  if (!action)
+    return { result: { outcome: 'failure', message: 'probe has no httpGet, tcpSocket or exec handler' } };
+  const port = resolveProbePort(c.ports, action.port);
+  if (typeof port === 'string') return { result: { outcome: 'failure', message: port } };
+  return { port, timeoutMs };
 }

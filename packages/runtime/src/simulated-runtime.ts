@@ -1,8 +1,8 @@
 import type { Probe } from '@flotilla/api';
 import { type Clock, createRandom, type Random } from '@flotilla/clock';
 import type { Observable } from 'rxjs';
-import { type ContainerRecord, RuntimeBook, resolveProbePort } from './book.js';
-import { isRuntimeError, RuntimeError } from './errors.js';
+import { type ContainerRecord, RuntimeBook, startProbe } from './book.js';
+import { RuntimeError } from './errors.js';
 import { IpAllocator } from './ip-allocator.js';
 import { MemoryLog, streamLogs } from './logs.js';
 import type {
@@ -366,23 +366,11 @@ export class SimulatedRuntime implements ContainerRuntime {
 
   async probe(containerId: string, probe: Probe, options: ProbeOptions = {}): Promise<ProbeResult> {
     const c = this.book.container(containerId);
-    if (c.state !== 'RUNNING') return { outcome: 'failure', message: `container is ${c.state}, not running` };
-    const timeoutMs = options.timeoutMs ?? (probe.timeoutSeconds ?? 1) * 1000;
-    if (probe.exec) {
-      try {
-        const r = await this.exec(containerId, probe.exec.command ?? [], { timeoutMs });
-        return r.exitCode === 0
-          ? { outcome: 'success', message: r.stdout }
-          : { outcome: 'failure', message: `command exited with ${r.exitCode}: ${r.stdout}${r.stderr}` };
-      } catch (error) {
-        if (isRuntimeError(error)) return { outcome: 'failure', message: error.message };
-        throw error;
-      }
-    }
-    const action = probe.httpGet ?? probe.tcpSocket;
-    if (!action) return { outcome: 'failure', message: 'probe has no httpGet, tcpSocket or exec handler' };
-    const port = resolveProbePort(c.ports, action.port);
-    if (typeof port === 'string') return { outcome: 'failure', message: port };
+    const started = await startProbe(c, probe, options, (cmd, timeoutMs) =>
+      this.exec(containerId, cmd, { timeoutMs }),
+    );
+    if ('result' in started) return started.result;
+    const { port, timeoutMs } = started;
     if (c.x.hung) {
       await this.clock.sleep(timeoutMs);
       return { outcome: 'failure', message: `probe timed out after ${timeoutMs} ms` };
