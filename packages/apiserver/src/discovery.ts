@@ -23,6 +23,7 @@ const SERVED_SUBRESOURCES: Record<
   { group: string; version: string; kind?: string; verbs: string[] }
 > = {
   status: { group: '', version: '', verbs: ['get', 'patch', 'update'] },
+  log: { group: '', version: '', verbs: ['get'] },
   scale: { group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
 };
 

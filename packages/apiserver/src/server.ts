@@ -16,6 +16,7 @@ import type { ObjectStore } from '@flotilla/store';
 import { makeServingCertificates } from './certs.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } from './discovery.js';
 import { discardBody, notFoundStatus, sendJson, sendStatus, sendText, statusOf } from './http.js';
+import { type NodeConnections, serveLogs } from './logs.js';
 import { openApiDocument, openApiRoot } from './openapi.js';
 import { handleResource } from './resources.js';
 import { route } from './routes.js';
@@ -41,6 +42,11 @@ export interface ApiServerOptions {
   readonly bootstrapNamespaces?: boolean;
   /** Seconds between BOOKMARK events on watches with `allowWatchBookmarks=true` (default 60). */
   readonly bookmarkIntervalSeconds?: number;
+  /**
+   * How to reach node agents for `pods/log` (a host's `cluster.nodeConnections()`). Without it a log
+   * request for a running pod is a 503 ServiceUnavailable.
+   */
+  readonly nodes?: NodeConnections;
 }
 
 export interface ApiServer {
@@ -100,6 +106,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     return () => watches.delete(stop);
   };
   const ctx = { store, clock, bookmarkIntervalMs, trackWatch };
+  const logContext = { store, clock, nodes: options.nodes, trackWatch };
   let serverAddress = '';
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -160,6 +167,15 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         return;
       }
       case 'resource':
+        if (
+          r.kind.kind === 'Pod' &&
+          r.subresource === 'log' &&
+          r.namespace !== undefined &&
+          r.name !== undefined
+        ) {
+          await discardBody(req);
+          return serveLogs(req, res, logContext, { namespace: r.namespace, name: r.name, query });
+        }
         return handleResource(req, res, ctx, {
           kind: r.kind,
           namespace: r.namespace,

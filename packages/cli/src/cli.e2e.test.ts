@@ -290,6 +290,13 @@ ${webPod(real)}`,
       (out) => /\s1\/1\s+Running\s/.test(out),
     );
     expect(processesOfPod(real).length).toBeGreaterThan(0);
+    // `up` hands the API server the cluster's node connections: kubectl logs reaches the agent.
+    const logs = await eventually(
+      'real pod logs',
+      () => kubectl(kubeconfig, 'logs', real, '--tail=1'),
+      (out) => out !== '',
+    );
+    expect(logs).toMatch(/^web v1 listening on 127\.0\.0\.1:\d+\n$/);
 
     await stopAndCheck(f, port, kubeconfig);
     expect(processesOfPod(real)).toEqual([]);

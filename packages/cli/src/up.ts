@@ -171,7 +171,12 @@ export async function startUp(config: UpConfig, options: StartOptions = {}): Pro
       );
     }
     try {
-      server = await createApiServer({ store: cluster.store, clock: cluster.clock, port: config.port });
+      server = await createApiServer({
+        store: cluster.store,
+        clock: cluster.clock,
+        port: config.port,
+        nodes: cluster.nodeConnections(),
+      });
     } catch (error) {
       throw listenError(error, config.port) ?? error;
     }

@@ -4,13 +4,22 @@
  * the same separation as client-go.
  *
  * - `Client` / `ResourceClient`: get, list, create, update, updateStatus, patch, delete, watch; every
- *   failure an `ApiError`. `createInProcessClient(store)` serves it from an `ObjectStore`.
+ *   failure an `ApiError`. `createInProcessClient(store)` serves it from an `ObjectStore`;
+ *   `createHttpClient({ transport })` from a Kubernetes-compatible API server.
  * - `SharedInformerFactory` → `Informer`: one watch and one cache per kind and scope, shared; re-lists
  *   after any watch failure and emits exactly the differences; `Lister` reads the cache by key, label
  *   selector or user-defined index.
  * - `WorkQueue`: fair, stingy, one-at-a-time keys with delays and per-key exponential back-off.
  */
 export type { Client, ResourceClient } from './client.js';
+export {
+  createHttpClient,
+  type HttpClientOptions,
+  type HttpRequestInit,
+  type HttpResponse,
+  type HttpStreamResponse,
+  type HttpTransport,
+} from './http-client.js';
 export { createInProcessClient, type InProcessStore, toApiError } from './in-process-client.js';
 export {
   type IndexFunc,

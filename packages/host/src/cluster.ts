@@ -1,5 +1,12 @@
-import { type Agent, createAgent } from '@flotilla/agent';
-import { isAlreadyExists, isNotFound, type KubeObject, lookupKind, parseManifests } from '@flotilla/api';
+import { type Agent, type AgentLogOptions, createAgent } from '@flotilla/agent';
+import {
+  ApiError,
+  isAlreadyExists,
+  isNotFound,
+  type KubeObject,
+  lookupKind,
+  parseManifests,
+} from '@flotilla/api';
 import { type Client, createInProcessClient, SharedInformerFactory } from '@flotilla/client';
 import { type Clock, createRandom, SystemClock } from '@flotilla/clock';
 import {
@@ -92,6 +99,20 @@ export interface Cluster {
     pod: string,
     containerPort: number,
   ): Promise<{ host: string; port: number } | undefined>;
+  /** The nodes' agents by node name, as the API server reaches kubelets (`createApiServer({ nodes })`). */
+  nodeConnections(): NodeConnections;
+}
+
+/** How an API server reaches this cluster's node agents (structurally `@flotilla/apiserver`'s). */
+export interface NodeConnections {
+  /** A container's log lines from the agent of `nodeName` (ServiceUnavailable when no such node). */
+  logs(
+    nodeName: string,
+    namespace: string,
+    pod: string,
+    container: string,
+    options: AgentLogOptions,
+  ): AsyncIterable<{ readonly line: string; readonly time: number }>;
 }
 
 /** Each node its own /24 of 10.0.0.0/8, as Kubernetes gives each node a podCIDR: pod IPs never clash. */
@@ -280,8 +301,19 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     return undefined;
   }
 
+  const connections: NodeConnections = {
+    logs(nodeName, namespace, pod, container, logOptions) {
+      const agent = agents.find((a) => a.nodeName === nodeName);
+      if (agent === undefined) {
+        throw new ApiError('ServiceUnavailable', `no agent for node "${nodeName}" in this cluster`);
+      }
+      return agent.logs(namespace, pod, container, logOptions);
+    },
+  };
+
   return {
     endpointOf,
+    nodeConnections: () => connections,
     client,
     store,
     informers,

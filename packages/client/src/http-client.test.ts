@@ -1,0 +1,200 @@
+import { isBadRequest, isGone, isNotFound } from '@flotilla/api';
+import { firstValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { createHttpClient, type HttpResponse, type HttpTransport } from './http-client.js';
+
+interface Sent {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
+}
+
+/** A transport answering every request with `answer` and streams with `chunks`, recording what it got. */
+function fakeTransport(
+  answer: (sent: Sent) => HttpResponse = () => ({ status: 200, body: '{"apiVersion":"v1","kind":"Pod"}' }),
+  stream: { status?: number; chunks?: readonly string[]; hang?: boolean } = {},
+) {
+  const sent: Sent[] = [];
+  const signals: AbortSignal[] = [];
+  const transport: HttpTransport = {
+    async request(method, path, init) {
+      const s = {
+        method,
+        path,
+        headers: init.headers,
+        body: init.body === undefined ? undefined : JSON.parse(init.body),
+      };
+      sent.push(s);
+      return answer(s);
+    },
+    async stream(path, headers, signal) {
+      sent.push({ method: 'GET', path, headers, body: undefined });
+      signals.push(signal);
+      return {
+        status: stream.status ?? 200,
+        chunks: (async function* () {
+          for (const c of stream.chunks ?? []) yield c;
+          if (stream.hang) {
+            await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+          }
+        })(),
+      };
+    },
+  };
+  return { transport, sent, signals };
+}
+
+describe('createHttpClient', () => {
+  it('builds Kubernetes paths, queries and bodies', async () => {
+    const { transport, sent } = fakeTransport();
+    const client = createHttpClient({ transport });
+    const pods = client.resource('v1', 'Pod').namespace('ns 1');
+    await pods.get('p/1');
+    await client
+      .resource('v1', 'Pod')
+      .list({ labelSelector: 'app in (a,b)', limit: 2, continue: 'c', resourceVersion: '0' });
+    await client
+      .resource('apps/v1', 'Deployment')
+      .namespace('d')
+      .patch('web', { spec: { replicas: 1 } }, { subresource: 'status' });
+    await client
+      .resource('v1', 'Node')
+      .delete('n1', { preconditions: { uid: 'u' }, propagationPolicy: 'Orphan', gracePeriodSeconds: 0 });
+    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'x-' } });
+    await client
+      .resource('v1', 'Pod')
+      .updateStatus({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'o' } });
+    expect(sent.map((s) => `${s.method} ${s.path}`)).toEqual([
+      'GET /api/v1/namespaces/ns%201/pods/p%2F1',
+      'GET /api/v1/pods?labelSelector=app+in+%28a%2Cb%29&limit=2&continue=c&resourceVersion=0',
+      'PATCH /apis/apps/v1/namespaces/d/deployments/web/status',
+      'DELETE /api/v1/nodes/n1',
+      'POST /api/v1/namespaces/ns%201/pods',
+      'PUT /api/v1/namespaces/o/pods/p/status',
+    ]);
+    expect(sent[2]?.headers['Content-Type']).toBe('application/merge-patch+json');
+    expect(sent[3]?.body).toEqual({
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      preconditions: { uid: 'u' },
+      propagationPolicy: 'Orphan',
+      gracePeriodSeconds: 0,
+    });
+    expect(sent[4]?.body).toEqual({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { generateName: 'x-', namespace: 'ns 1' },
+    });
+  });
+
+  it('refuses requests it cannot address, without sending them', async () => {
+    const { transport, sent } = fakeTransport();
+    const client = createHttpClient({ transport });
+    await expect(client.resource('v1', 'Pod').get('p')).rejects.toSatisfy(isBadRequest);
+    await expect(
+      client
+        .resource('v1', 'Pod')
+        .namespace('a')
+        .create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'b' } }),
+    ).rejects.toSatisfy(isBadRequest);
+    await expect(
+      client.resource('v1', 'Pod').update({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'a' } }),
+    ).rejects.toSatisfy(isBadRequest);
+    expect(sent).toEqual([]);
+  });
+
+  it('turns Status bodies, other error bodies and transport failures into ApiErrors', async () => {
+    const notFound = fakeTransport(() => ({
+      status: 404,
+      body: JSON.stringify({ kind: 'Status', reason: 'NotFound', code: 404, message: 'pods "p" not found' }),
+    }));
+    const e = await createHttpClient({ transport: notFound.transport })
+      .resource('v1', 'Pod')
+      .namespace('a')
+      .get('p')
+      .catch((x: unknown) => x);
+    expect(isNotFound(e)).toBe(true);
+    expect((e as Error).message).toBe('pods "p" not found');
+    const proxy = fakeTransport(() => ({ status: 502, body: 'Bad Gateway' }));
+    await expect(
+      createHttpClient({ transport: proxy.transport }).resource('v1', 'Pod').list(),
+    ).rejects.toMatchObject({
+      reason: 'InternalError',
+      message: 'Bad Gateway',
+    });
+    const down: HttpTransport = {
+      request: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      stream: () => Promise.reject(new Error('connect ECONNREFUSED')),
+    };
+    const client = createHttpClient({ transport: down });
+    await expect(client.resource('v1', 'Pod').list()).rejects.toMatchObject({ reason: 'ServiceUnavailable' });
+    await expect(firstValueFrom(client.resource('v1', 'Pod').watch())).rejects.toMatchObject({
+      reason: 'ServiceUnavailable',
+    });
+  });
+
+  it('parses a watch stream split anywhere, skips bookmarks and completes at its end', async () => {
+    const lines = [
+      {
+        type: 'ADDED',
+        object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', resourceVersion: '2' } },
+      },
+      { type: 'BOOKMARK', object: { apiVersion: 'v1', kind: 'Pod', metadata: { resourceVersion: '3' } } },
+      {
+        type: 'DELETED',
+        object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', resourceVersion: '4' } },
+      },
+    ]
+      .map((l) => `${JSON.stringify(l)}\n`)
+      .join('');
+    const chunks = [lines.slice(0, 7), lines.slice(7, 90), lines.slice(90)];
+    const { transport, sent } = fakeTransport(undefined, { chunks });
+    const events = await firstValueFrom(
+      createHttpClient({ transport })
+        .resource('v1', 'Pod')
+        .watch({ resourceVersion: '1', labelSelector: 'a=b' })
+        .pipe(toArray()),
+    );
+    expect(events.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['ADDED a', 'DELETED a']);
+    expect(Object.isFrozen(events[0]?.object.metadata)).toBe(true);
+    expect(sent[0]?.path).toBe(
+      '/api/v1/pods?watch=1&labelSelector=a%3Db&resourceVersion=1&allowWatchBookmarks=false',
+    );
+  });
+
+  it('errors with the Status of an ERROR event or of a refused watch', async () => {
+    const gone = `${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', reason: 'Gone', code: 410, message: 'too old' } })}\n`;
+    const a = fakeTransport(undefined, { chunks: [gone] });
+    await expect(
+      firstValueFrom(createHttpClient({ transport: a.transport }).resource('v1', 'Pod').watch()),
+    ).rejects.toSatisfy(isGone);
+    const b = fakeTransport(undefined, {
+      status: 400,
+      chunks: ['{"kind":"Status","reason":"BadRequest","code":400}'],
+    });
+    await expect(
+      firstValueFrom(createHttpClient({ transport: b.transport }).resource('v1', 'Pod').watch()),
+    ).rejects.toSatisfy(isBadRequest);
+  });
+
+  it('aborts the request when unsubscribed', async () => {
+    const { transport, signals } = fakeTransport(undefined, { hang: true });
+    const received: unknown[] = [];
+    const sub = createHttpClient({ transport })
+      .resource('v1', 'Pod')
+      .watch()
+      .subscribe({
+        next: (e) => received.push(e),
+        error: (e: unknown) => received.push(e),
+        complete: () => received.push('complete'),
+      });
+    await Promise.resolve();
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(false);
+    sub.unsubscribe();
+    expect(signals[0]?.aborted).toBe(true);
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    expect(received).toEqual([]);
+  });
+});
