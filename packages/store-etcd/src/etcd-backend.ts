@@ -193,9 +193,7 @@ export class EtcdBackend implements Backend {
         return;
       }
       if (!Number.isInteger(afterRevision) || afterRevision < 0) {
-        subscriber.error(
-          ApiError.badRequest(`revision must be a non-negative integer, got ${afterRevision}`),
-        );
+        subscriber.error(backendErrors.badRevision(afterRevision));
         return;
       }
       // Checked against what this backend knows now: a compaction by another client shows up as
@@ -224,7 +222,7 @@ export class EtcdBackend implements Backend {
   async compact(revision: number): Promise<void> {
     this.checkOpen();
     if (!Number.isInteger(revision) || revision < 0) {
-      throw ApiError.badRequest(`revision must be a non-negative integer, got ${revision}`);
+      throw backendErrors.badRevision(revision);
     }
     const current = await this.currentRevision();
     if (revision > current) throw backendErrors.futureRevision(revision, current);

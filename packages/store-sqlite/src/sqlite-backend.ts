@@ -112,7 +112,7 @@ export class SqliteBackend implements Backend {
       throw ApiError.badRequest(`limit must be a positive integer, got ${limit}`);
     }
     if (options.revision !== undefined && !(Number.isInteger(options.revision) && options.revision >= 0)) {
-      throw ApiError.badRequest(`revision must be a non-negative integer, got ${options.revision}`);
+      throw backendErrors.badRevision(options.revision);
     }
     return this.db.transaction((): RangeResult => {
       const current = this.revisionNow();
@@ -195,9 +195,7 @@ export class SqliteBackend implements Backend {
         return;
       }
       if (!Number.isInteger(afterRevision) || afterRevision < 0) {
-        subscriber.error(
-          ApiError.badRequest(`revision must be a non-negative integer, got ${afterRevision}`),
-        );
+        subscriber.error(backendErrors.badRevision(afterRevision));
         return;
       }
       const compacted = this.meta('compact_revision');
@@ -219,7 +217,7 @@ export class SqliteBackend implements Backend {
   async compact(revision: number): Promise<void> {
     this.checkOpen();
     if (!Number.isInteger(revision) || revision < 0) {
-      throw ApiError.badRequest(`revision must be a non-negative integer, got ${revision}`);
+      throw backendErrors.badRevision(revision);
     }
     this.write(() => {
       const current = this.revisionNow();

@@ -144,6 +144,9 @@ export const backendErrors = {
     ),
   /** 410 for a read or watch before the compacted revision. */
   compacted: (requested: number, compacted: number): ApiError => ApiError.gone(requested, compacted),
+  /** 400 for a revision argument that is not a non-negative integer. */
+  badRevision: (revision: number): ApiError =>
+    ApiError.badRequest(`revision must be a non-negative integer, got ${revision}`),
   futureRevision: (requested: number, current: number): ApiError =>
     ApiError.badRequest(`required revision ${requested} is a future revision (current ${current})`),
   closed: (): ApiError => new ApiError('ServiceUnavailable', 'storage backend is closed'),

@@ -78,7 +78,7 @@ export class MemoryBackend implements Backend {
       throw badLimit(limit);
     }
     const revision = options.revision ?? this.revision;
-    if (!Number.isSafeInteger(revision) || revision < 0) throw badRevision(revision);
+    if (!Number.isSafeInteger(revision) || revision < 0) throw backendErrors.badRevision(revision);
     if (revision < this.compacted) throw backendErrors.compacted(revision, this.compacted);
     if (revision > this.revision) throw backendErrors.futureRevision(revision, this.revision);
     if (revision === this.revision) return this.rangeCurrent(prefix, revision, limit, startAfter);
@@ -196,7 +196,7 @@ export class MemoryBackend implements Backend {
         return;
       }
       if (!Number.isInteger(afterRevision) || afterRevision < 0) {
-        subscriber.error(badRevision(afterRevision));
+        subscriber.error(backendErrors.badRevision(afterRevision));
         return;
       }
       if (afterRevision < this.compacted - 1) {
@@ -286,8 +286,4 @@ export class MemoryBackend implements Backend {
 
 function badLimit(limit: number): ApiError {
   return ApiError.badRequest(`limit must be a positive integer, got ${limit}`);
-}
-
-function badRevision(revision: number): ApiError {
-  return ApiError.badRequest(`revision must be a non-negative integer, got ${revision}`);
 }
