@@ -138,7 +138,11 @@ function termToString(r: FieldRequirement): string {
   return `${r.field}${r.operator}${escapeFieldValue(r.value)}`;
 }
 
-function readPath(object: unknown, path: string): string {
+/**
+ * A field's value as field selectors read it from an object: `spec.nodeName` → the string; numbers and
+ * booleans as text; anything missing or not a scalar reads as `''` (so `spec.nodeName=` matches unbound Pods).
+ */
+export function readFieldPath(object: unknown, path: string): string {
   let cur: unknown = object;
   for (const segment of path.split('.')) {
     if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, segment)) return '';
@@ -175,7 +179,7 @@ class TermsSelector implements FieldSelector {
 
   matchesObject(object: unknown): boolean {
     for (const r of this.requirements) {
-      if ((readPath(object, r.field) === r.value) !== (r.operator === '=')) return false;
+      if ((readFieldPath(object, r.field) === r.value) !== (r.operator === '=')) return false;
     }
     return true;
   }

@@ -31,6 +31,7 @@ export {
   escapeFieldValue,
   fieldSelectorFromSet,
   parseFieldSelector,
+  readFieldPath,
   unescapeFieldValue,
 } from './field-selector.js';
 export { LabelIndex } from './label-index.js';

@@ -1,5 +1,5 @@
 import { ApiError } from '@flotilla/api';
-import { LabelIndex } from '@flotilla/labels';
+import { LabelIndex, readFieldPath } from '@flotilla/labels';
 import type { Subscription } from 'rxjs';
 import type { Backend, BackendEvent, KeyValue } from './backend.js';
 import { deepFreeze } from './freeze.js';
@@ -249,10 +249,10 @@ export class ResourceCache {
       this.ring.push(event);
       for (const { listener } of this.listeners) listener(event);
       for (const [field, byValue] of this.routed) {
-        const now = readField(event.object, field);
+        const now = readFieldPath(event.object, field);
         for (const entry of byValue.get(now) ?? []) entry.listener(event);
         if (event.prev === undefined) continue;
-        const before = readField(event.prev, field);
+        const before = readFieldPath(event.prev, field);
         if (before !== now) for (const entry of byValue.get(before) ?? []) entry.listener(event);
       }
     }
@@ -279,16 +279,4 @@ interface ListenerEntry {
 export interface CacheRoute {
   readonly field: string;
   readonly value: string;
-}
-
-/** A field's value as field selectors read it: strings, numbers and booleans as text, else ''. */
-function readField(object: unknown, path: string): string {
-  let cur: unknown = object;
-  for (const segment of path.split('.')) {
-    if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, segment)) return '';
-    cur = (cur as Record<string, unknown>)[segment];
-  }
-  if (typeof cur === 'string') return cur;
-  if (typeof cur === 'number' || typeof cur === 'boolean') return String(cur);
-  return '';
 }
