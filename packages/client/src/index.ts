@@ -12,6 +12,7 @@
  * - `WorkQueue`: fair, stingy, one-at-a-time keys with delays and per-key exponential back-off.
  */
 export type { Client, ResourceClient } from './client.js';
+export { EventRecorder, type InvolvedObject } from './events.js';
 export {
   createHttpClient,
   type HttpClientOptions,

@@ -31,7 +31,6 @@ export {
   SERVICE_NAME_LABEL,
   serviceOwnerReference,
 } from './endpoints/plan.js';
-export { EventRecorder, type InvolvedObject } from './events.js';
 export {
   createGarbageCollector,
   GARBAGE_COLLECTED_KINDS,

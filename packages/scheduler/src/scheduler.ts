@@ -1,5 +1,11 @@
 import { isConflict, isNotFound, type Node, type Pod } from '@flotilla/api';
-import type { Client, Informer, InformerEvent, SharedInformerFactory } from '@flotilla/client';
+import {
+  type Client,
+  EventRecorder,
+  type Informer,
+  type InformerEvent,
+  type SharedInformerFactory,
+} from '@flotilla/client';
 import { type Clock, createRandom, type Random, type TimerHandle, toRFC3339 } from '@flotilla/clock';
 import type { Subscription } from 'rxjs';
 import { nodeInputFromNode, podInputFromPod } from './adapters.js';
@@ -76,6 +82,7 @@ export class Scheduler {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private timer: TimerHandle | undefined;
+  private readonly recorder: EventRecorder;
   private counts = { scheduled: 0, unschedulable: 0, bindFailures: 0, preemptions: 0 };
 
   constructor(private readonly options: SchedulerOptions) {
@@ -84,6 +91,7 @@ export class Scheduler {
     this.profile = typeof p === 'string' ? builtinProfile(p) : p;
     this.random = createRandom(options.seed ?? 0);
     this.schedulerName = options.schedulerName ?? 'default-scheduler';
+    this.recorder = new EventRecorder(options.client, options.clock, this.schedulerName);
     this.nodes = options.informers.informerFor('v1', 'Node');
     this.pods = options.informers.informerFor('v1', 'Pod');
   }
@@ -286,7 +294,7 @@ export class Scheduler {
         spec: { nodeName },
       });
       if (this.options.events !== false) {
-        await this.event(
+        await this.recorder.record(
           pod,
           'Normal',
           'Scheduled',
@@ -319,7 +327,7 @@ export class Scheduler {
           .delete(v.name, { preconditions: { uid: v.uid } });
         if (this.options.events !== false && victim) {
           const message = `Preempted by pod ${pod.metadata?.uid ?? ''} on node ${nodeName}`;
-          await this.event(victim, 'Normal', 'Preempted', message);
+          await this.recorder.record(victim, 'Normal', 'Preempted', message);
         }
       } catch (error) {
         if (!isNotFound(error) && !isConflict(error))
@@ -360,42 +368,10 @@ export class Scheduler {
           { subresource: 'status' },
         );
       }
-      if (this.options.events !== false) await this.event(pod, 'Warning', 'FailedScheduling', message);
+      if (this.options.events !== false)
+        await this.recorder.record(pod, 'Warning', 'FailedScheduling', message);
     } catch (error) {
       if (!isNotFound(error) && !isConflict(error)) this.options.onError?.(error, { namespace, name });
-    }
-  }
-
-  private async event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
-    const now = this.options.clock.now();
-    const namespace = pod.metadata?.namespace ?? 'default';
-    try {
-      await this.options.client
-        .resource('v1', 'Event')
-        .namespace(namespace)
-        .create({
-          apiVersion: 'v1',
-          kind: 'Event',
-          metadata: { generateName: `${pod.metadata?.name ?? 'pod'}.`, namespace },
-          involvedObject: {
-            apiVersion: 'v1',
-            kind: 'Pod',
-            name: pod.metadata?.name ?? '',
-            namespace,
-            ...(pod.metadata?.uid ? { uid: pod.metadata.uid } : {}),
-          },
-          reason,
-          message,
-          type,
-          count: 1,
-          firstTimestamp: toRFC3339(now),
-          lastTimestamp: toRFC3339(now),
-          source: { component: this.schedulerName },
-          reportingComponent: this.schedulerName,
-          reportingInstance: '',
-        });
-    } catch {
-      // Events are best effort.
     }
   }
 }

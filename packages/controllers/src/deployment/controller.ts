@@ -1,9 +1,8 @@
 import { type Deployment, isAlreadyExists, isNotFound, type ReplicaSet } from '@flotilla/api';
-import type { Client, Informer, SharedInformerFactory } from '@flotilla/client';
+import { type Client, EventRecorder, type Informer, type SharedInformerFactory } from '@flotilla/client';
 import type { Clock } from '@flotilla/clock';
 import { equalIgnoreHash, planRollout, type RolloutAction } from '@flotilla/rollout';
 import { Controller } from '../controller.js';
-import { EventRecorder } from '../events.js';
 import type { Request } from '../reconciler.js';
 import {
   requestsForControllerOwner,

@@ -1,6 +1,6 @@
 import type { Event, ObjectReference } from '@flotilla/api';
-import type { Client } from '@flotilla/client';
 import { type Clock, toRFC3339 } from '@flotilla/clock';
+import type { Client } from './client.js';
 
 /** The object an Event is about. */
 export interface InvolvedObject {
