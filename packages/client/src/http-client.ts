@@ -1,6 +1,7 @@
 import { ApiError, isApiError, lookupKind } from '@flotilla/api';
 import { Observable } from 'rxjs';
 import type { Client, ResourceClient } from './client.js';
+import { inClientScope } from './scope.js';
 import type {
   ApiObject,
   DeleteOptions,
@@ -268,21 +269,8 @@ class HttpResourceClient<T extends ApiObject> implements ResourceClient<T> {
 
   /** The object with the client's namespace, or BadRequest when the object names another one. */
   private checked(obj: T): T {
-    if (obj.apiVersion !== this.apiVersion || obj.kind !== this.kind) {
-      throw ApiError.badRequest(
-        `the object's type ${obj.apiVersion}/${obj.kind} does not match the client's ${this.apiVersion}/${this.kind}`,
-      );
-    }
-    const ns = this.namespaceName;
-    if (ns === undefined || this.namespaced === false) return obj;
-    const own = obj.metadata?.namespace;
-    if (own === undefined || own === '') return { ...obj, metadata: { ...obj.metadata, namespace: ns } };
-    if (own !== ns) {
-      throw ApiError.badRequest(
-        'the namespace of the provided object does not match the namespace sent on the request',
-      );
-    }
-    return obj;
+    const { apiVersion, kind, namespaceName, namespaced } = this;
+    return inClientScope({ apiVersion, kind, namespaceName, namespaced }, obj);
   }
 }
 
