@@ -83,6 +83,8 @@ export class Scheduler {
   private wake: (() => void) | undefined;
   private timer: TimerHandle | undefined;
   private readonly recorder: EventRecorder;
+  /** What the snapshot last took from each Node, to tell real changes from heartbeats. */
+  private readonly nodeInputs = new Map<string, string>();
   private counts = { scheduled: 0, unschedulable: 0, bindFailures: 0, preemptions: 0 };
 
   constructor(private readonly options: SchedulerOptions) {
@@ -128,14 +130,22 @@ export class Scheduler {
     if (e.type === 'DELETED') {
       // Pods on a vanished node stay bound in the API; the node lifecycle controller deals with them.
       this.snapshot.removeNode(name);
+      this.nodeInputs.delete(name);
       return;
     }
+    let input: ReturnType<typeof nodeInputFromNode>;
     try {
-      this.snapshot.upsertNode(nodeInputFromNode(e.object));
+      input = nodeInputFromNode(e.object);
     } catch (error) {
       this.options.onError?.(error, { namespace: '', name });
       return;
     }
+    // Most node updates are heartbeats (lastHeartbeatTime): nothing a filter reads changed, so neither
+    // the snapshot nor the parked pods need to hear about them.
+    const signature = JSON.stringify(input);
+    if (this.nodeInputs.get(name) === signature) return;
+    this.nodeInputs.set(name, signature);
+    this.snapshot.upsertNode(input);
     this.clusterChanged();
   }
 
