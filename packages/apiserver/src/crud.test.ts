@@ -393,7 +393,7 @@ describe('subresources and patches', () => {
 
   it.each([
     ['application/json', '{}', 415],
-    ['application/apply-patch+yaml', '{}', 415],
+    ['application/apply-patch+yaml', '{}', 422], // server-side apply without fieldManager
     ['application/merge-patch+json', '{"spec":', 400],
     ['application/merge-patch+json', '{"spec":{"replicas":"x"}}', 422],
     ['application/merge-patch+json', '{"metadata":{"name":"other"}}', 400],

@@ -24,6 +24,7 @@ const SERVED_SUBRESOURCES: Record<
 > = {
   status: { group: '', version: '', verbs: ['get', 'patch', 'update'] },
   log: { group: '', version: '', verbs: ['get'] },
+  exec: { group: '', version: '', kind: 'PodExecOptions', verbs: ['create', 'get'] },
   scale: { group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
 };
 

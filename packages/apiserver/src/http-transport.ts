@@ -69,7 +69,7 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions): NodeHttpTr
       res.setEncoding('utf8');
       let text = '';
       for await (const chunk of res) text += chunk as string;
-      return { status: res.statusCode ?? 0, body: text };
+      return { status: res.statusCode ?? 0, body: text, headers: headersOf(res) };
     },
     async stream(
       path: string,
@@ -80,6 +80,7 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions): NodeHttpTr
       res.setEncoding('utf8');
       return {
         status: res.statusCode ?? 0,
+        headers: headersOf(res),
         chunks: (async function* () {
           for await (const chunk of res) yield chunk as string;
         })(),
@@ -89,4 +90,13 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions): NodeHttpTr
       agent.destroy();
     },
   };
+}
+
+/** A response's headers, lower-case names, repeated ones joined with `, `. */
+function headersOf(res: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
 }

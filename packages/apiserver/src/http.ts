@@ -141,7 +141,8 @@ export function wantsAggregatedDiscovery(accept: string | undefined): boolean {
  * would reset its connection). Resolves on end, close or error, never rejects.
  */
 export function discardBody(req: IncomingMessage): Promise<void> {
-  if (req.complete || req.readableEnded) return Promise.resolve();
+  // A destroyed request (its client went away) has already emitted 'close': nothing will follow.
+  if (req.complete || req.readableEnded || req.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => resolve();
     req.once('end', done);

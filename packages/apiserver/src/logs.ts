@@ -1,6 +1,7 @@
 /**
  * `GET /api/v1/namespaces/{ns}/pods/{name}/log`: a container's log as `text/plain`, read from the
- * node the pod is bound to through `NodeConnections` (the kubelet's job in Kubernetes).
+ * node the pod is bound to through `NodeConnections` (the kubelet's job in Kubernetes). The same
+ * connections carry `pods/exec` (exec.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '@flotilla/api';
@@ -37,6 +38,34 @@ export interface NodeConnections {
     container: string,
     options: NodeLogOptions,
   ): AsyncIterable<NodeLogLine> | Promise<AsyncIterable<NodeLogLine>>;
+  /**
+   * Runs `command` in a running container (`pods/exec`) and resolves with how it ended. Without it,
+   * exec is a 503 ServiceUnavailable.
+   */
+  exec?(
+    nodeName: string,
+    namespace: string,
+    pod: string,
+    container: string,
+    command: readonly string[],
+    options: NodeExecOptions,
+  ): Promise<NodeExecResult>;
+}
+
+/** What a node's exec is given: stdin as it arrives, output callbacks, and an abort to kill it. */
+export interface NodeExecOptions {
+  /** The client's stdin; ends when the client closes it (absent: stdin is empty). */
+  readonly stdin?: AsyncIterable<Uint8Array>;
+  readonly onStdout: (chunk: Uint8Array) => void;
+  readonly onStderr: (chunk: Uint8Array) => void;
+  /** Aborted when the client goes away or the server closes: the command is killed. */
+  readonly signal: AbortSignal;
+}
+
+/** How an exec'd command ended; `startError` when it could not start (executable not found…). */
+export interface NodeExecResult {
+  readonly exitCode: number;
+  readonly startError?: string;
 }
 
 export interface LogContext {

@@ -8,6 +8,14 @@ import { applyMergePatch } from '@flotilla/client';
 import { type Clock, toRFC3339 } from '@flotilla/clock';
 import { type LabelSelector, selectorFromLabelSelector } from '@flotilla/labels';
 import type { ObjectStore, StoreObject } from '@flotilla/store';
+import {
+  APPLY_PATCH_TYPE,
+  fieldManagerOf,
+  forceOf,
+  parseApplyBody,
+  requireApplyManager,
+  trackWrite,
+} from './field-manager.js';
 import { checkUnknownFields, parseFieldValidation } from './field-validation.js';
 import {
   mediaType,
@@ -20,6 +28,7 @@ import {
   wantsTable,
 } from './http.js';
 import { applyJsonPatch } from './patch/json-patch.js';
+import { lastAppliedAllowance, serverSideApply } from './patch/server-side-apply.js';
 import { applyStrategicMergePatch } from './patch/strategic-merge.js';
 import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf/decode.js';
 import { type IncludeObject, toTable } from './table.js';
@@ -109,6 +118,10 @@ function dryRunCheck(kind: KindInfo, obj: Obj, old: Obj | undefined): Obj {
     throw ApiError.invalid({ group: kind.group, kind: kind.kind }, String(metaOf(obj).name ?? ''), errors);
   }
   return next;
+}
+
+function withMeta(obj: Record<string, unknown>, changes: Meta): Obj {
+  return { ...obj, metadata: { ...metaOf(obj), ...changes } } as unknown as Obj;
 }
 
 function metaOf(obj: { metadata?: unknown }): Meta {
@@ -357,7 +370,7 @@ async function create(req: IncomingMessage, res: ServerResponse, ctx: ResourceCo
   const body = await jsonBody(req);
   let obj = inNamespace(q.kind, typedBody(q.kind, body), q.namespace);
   const checked = checkUnknownFields(obj, parseFieldValidation(q.query.get('fieldValidation')));
-  obj = checked.object;
+  obj = trackWrite(undefined, checked.object, writeOptions(req, ctx, q));
   if (q.kind.namespaced) await namespaceMustExist(ctx, q.namespace as string);
   if (isDryRun(q.query)) {
     const name = String(metaOf(obj).name ?? '');
@@ -408,8 +421,9 @@ async function update(
   const body = await jsonBody(req);
   const ref = { ...typeOf(q.kind), namespace: q.namespace, name };
   if (q.subresource === 'scale') {
+    const opts = writeOptions(req, ctx, q);
     const updated = await ctx.store.guaranteedUpdate<Obj>(ref, (current) =>
-      fromScale(q.kind, current, body, name),
+      trackWrite(current, fromScale(q.kind, current, body, name), opts, false),
     );
     return sendJson(res, 200, toScale(updated));
   }
@@ -422,10 +436,11 @@ async function update(
   }
   obj = { ...obj, metadata: { ...meta, name } };
   const checked = checkUnknownFields(obj, parseFieldValidation(q.query.get('fieldValidation')));
-  const updated = await ctx.store.update(
-    checked.object,
-    q.subresource === 'status' ? { subresource: 'status' } : {},
-  );
+  // The status subresource stores only `.status`, so its writes are not tracked in managedFields.
+  const updated =
+    q.subresource === 'status'
+      ? await ctx.store.update(checked.object, { subresource: 'status' })
+      : await updateTracked(ctx, q, ref, checked.object, writeOptions(req, ctx, q));
   respond(res, req, ctx, q, 200, updated, warningHeaders(checked.warnings));
 }
 
@@ -438,20 +453,21 @@ async function patch(
 ) {
   const type = mediaType(req.headers['content-type']);
   const raw = await readBody(req);
-  if (type === 'application/apply-patch+yaml') {
-    throw new ApiError(
-      'UnsupportedMediaType',
-      'server-side apply (application/apply-patch+yaml) is not supported yet',
-    );
-  }
+  if (type === APPLY_PATCH_TYPE) return apply(req, res, ctx, q, name, raw);
   if (!PATCH_TYPES.includes(type)) applyPatch(type, undefined, undefined);
   const patchBody = parseJson(raw);
   const ref = { ...typeOf(q.kind), namespace: q.namespace, name };
   const gr = { group: q.kind.group, resource: q.kind.plural };
   const dryRun = isDryRun(q.query);
+  const opts = writeOptions(req, ctx, q);
   if (q.subresource === 'scale') {
     const scaled = (current: Obj) =>
-      fromScale(q.kind, current, applyPatch(type, toScale(current), patchBody), name);
+      trackWrite(
+        current,
+        fromScale(q.kind, current, applyPatch(type, toScale(current), patchBody), name),
+        opts,
+        false,
+      );
     const updated = dryRun
       ? scaled((await ctx.store.get(ref)) as Obj)
       : await ctx.store.guaranteedUpdate<Obj>(ref, scaled);
@@ -480,9 +496,15 @@ async function patch(
     if (meta.resourceVersion !== undefined && meta.resourceVersion !== curMeta.resourceVersion) {
       throw ApiError.conflict(gr, name);
     }
-    const checked = checkUnknownFields(patched as Obj, mode);
+    // managedFields the patch left as stored need no unknown-field check (it would walk them all).
+    const kept = meta.managedFields !== undefined && meta.managedFields === curMeta.managedFields;
+    const checked = checkUnknownFields(
+      kept ? withMeta(patched, { managedFields: undefined }) : (patched as Obj),
+      mode,
+    );
     warnings = checked.warnings;
-    return checked.object;
+    const object = kept ? withMeta(checked.object, { managedFields: meta.managedFields }) : checked.object;
+    return q.subresource === 'status' ? object : trackWrite(current, object, opts, false);
   };
   if (dryRun) {
     const current = (await ctx.store.get(ref)) as Obj;
@@ -502,6 +524,115 @@ async function patch(
     q.subresource === 'status' ? { subresource: 'status' } : {},
   );
   respond(res, req, ctx, q, 200, updated, warningHeaders(warnings));
+}
+
+// -------------------------------------------------------------------------------------------------
+// Field management and server-side apply
+
+function writeOptions(req: IncomingMessage, ctx: ResourceContext, q: ResourceRequest) {
+  return {
+    manager: fieldManagerOf(q.query, req),
+    now: toRFC3339(ctx.clock.now()),
+    ...(q.subresource === undefined ? {} : { subresource: q.subresource }),
+  };
+}
+
+/** PUT of the main resource: the store's update, with the managedFields of this write. */
+function updateTracked(
+  ctx: ResourceContext,
+  q: ResourceRequest,
+  ref: { apiVersion: string; kind: string; namespace: string | undefined; name: string },
+  obj: Obj,
+  opts: ReturnType<typeof writeOptions>,
+): Promise<Obj> {
+  const rv = metaOf(obj).resourceVersion;
+  return ctx.store.guaranteedUpdate<Obj>(ref, (current) => {
+    if (rv !== undefined && rv !== '' && rv !== current.metadata?.resourceVersion) {
+      throw ApiError.conflict({ group: q.kind.group, resource: q.kind.plural }, ref.name);
+    }
+    return trackWrite(current, obj, opts);
+  });
+}
+
+/** PATCH with `application/apply-patch+yaml`: server-side apply, creating the object if missing. */
+async function apply(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: ResourceContext,
+  q: ResourceRequest,
+  name: string,
+  raw: Buffer,
+) {
+  if (q.subresource !== undefined) {
+    throw new ApiError(
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
+    );
+  }
+  const manager = requireApplyManager(q.query);
+  const force = forceOf(q.query);
+  const dryRun = isDryRun(q.query);
+  let config = inNamespace(q.kind, typedBody(q.kind, parseApplyBody(raw)), q.namespace);
+  const meta = metaOf(config);
+  if (meta.name !== undefined && meta.name !== name) {
+    throw ApiError.badRequest(
+      `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
+    );
+  }
+  if (meta.managedFields !== undefined && meta.managedFields !== null) {
+    throw ApiError.badRequest('metadata.managedFields must be nil');
+  }
+  config = { ...config, metadata: { ...meta, name } };
+  const checked = checkUnknownFields(config, parseFieldValidation(q.query.get('fieldValidation')));
+  config = checked.object;
+  const warnings = warningHeaders(checked.warnings);
+  const gr = { group: q.kind.group, resource: q.kind.plural };
+  const rv = metaOf(config).resourceVersion;
+  const now = toRFC3339(ctx.clock.now());
+  const ref = { ...typeOf(q.kind), namespace: q.namespace, name };
+  const applyTo = (current: Obj | undefined) => {
+    if (rv !== undefined && rv !== '' && rv !== current?.metadata?.resourceVersion) {
+      throw current === undefined ? ApiError.notFound(gr, name) : ApiError.conflict(gr, name);
+    }
+    const allowance =
+      current !== undefined && manager === 'kubectl' ? lastAppliedAllowance(current) : undefined;
+    return serverSideApply(current, config, {
+      manager,
+      force,
+      now,
+      syncLastApplied: manager === 'kubectl',
+      ...(allowance === undefined ? {} : { allowedConflicts: allowance }),
+    });
+  };
+  let current: Obj | undefined;
+  try {
+    current = (await ctx.store.get(ref)) as Obj;
+  } catch (error) {
+    if ((error as ApiError).reason !== 'NotFound') throw error;
+  }
+  if (current === undefined) {
+    if (q.kind.namespaced) await namespaceMustExist(ctx, q.namespace as string);
+    const obj = applyTo(undefined).object as Obj;
+    if (dryRun) {
+      const shown = { ...obj, metadata: { ...metaOf(obj), creationTimestamp: now } };
+      return respond(res, req, ctx, q, 201, dryRunCheck(q.kind, shown, undefined), warnings);
+    }
+    try {
+      return respond(res, req, ctx, q, 201, await ctx.store.create(obj), warnings);
+    } catch (error) {
+      // Created meanwhile: apply to it instead.
+      if ((error as ApiError).reason !== 'AlreadyExists') throw error;
+    }
+  }
+  if (dryRun) {
+    const live = (await ctx.store.get(ref)) as Obj;
+    return respond(res, req, ctx, q, 200, dryRunCheck(q.kind, applyTo(live).object as Obj, live), warnings);
+  }
+  const updated = await ctx.store.guaranteedUpdate<Obj>(ref, (live) => {
+    const result = applyTo(live);
+    return result.changed ? (result.object as Obj) : live;
+  });
+  respond(res, req, ctx, q, 200, updated, warnings);
 }
 
 interface DeleteBody {

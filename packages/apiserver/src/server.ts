@@ -15,7 +15,16 @@ import { type Clock, SystemClock } from '@flotilla/clock';
 import type { ObjectStore } from '@flotilla/store';
 import { makeServingCertificates } from './certs.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } from './discovery.js';
+import { createExecUpgradeHandler, serveExecWithoutUpgrade } from './exec.js';
 import { discardBody, notFoundStatus, sendJson, sendStatus, sendText, statusOf } from './http.js';
+import {
+  createInflightLimiter,
+  DEFAULT_MAX_MUTATING_REQUESTS_INFLIGHT,
+  DEFAULT_MAX_REQUESTS_INFLIGHT,
+  type InflightRequests,
+  inflightKind,
+  tooManyRequests,
+} from './inflight.js';
 import { type NodeConnections, serveLogs } from './logs.js';
 import { openApiDocument, openApiRoot } from './openapi.js';
 import { handleResource } from './resources.js';
@@ -43,10 +52,18 @@ export interface ApiServerOptions {
   /** Seconds between BOOKMARK events on watches with `allowWatchBookmarks=true` (default 60). */
   readonly bookmarkIntervalSeconds?: number;
   /**
-   * How to reach node agents for `pods/log` (a host's `cluster.nodeConnections()`). Without it a log
-   * request for a running pod is a 503 ServiceUnavailable.
+   * How to reach node agents for `pods/log` and `pods/exec` (a host's `cluster.nodeConnections()`).
+   * Without it a log or exec request for a running pod is a 503 ServiceUnavailable.
    */
   readonly nodes?: NodeConnections;
+  /**
+   * Most non-long-running read requests (GET, HEAD) served at once, as kube-apiserver's
+   * `--max-requests-inflight` (default 400; 0: no limit). Beyond it: 429 with `Retry-After: 1`.
+   * Watches, `pods/log`, `exec`/`attach`/`portforward`, `/version` and the health checks are exempt.
+   */
+  readonly maxRequestsInflight?: number;
+  /** The same bound for mutations, as `--max-mutating-requests-inflight` (default 200; 0: no limit). */
+  readonly maxMutatingRequestsInflight?: number;
 }
 
 export interface ApiServer {
@@ -60,6 +77,8 @@ export interface ApiServer {
   readonly token: string | undefined;
   /** A kubeconfig (YAML) with one cluster, user and context named `flotilla`, selected. */
   kubeconfig(): string;
+  /** Requests counted against the in-flight limits right now. */
+  inflightRequests(): InflightRequests;
   /** Ends every open watch and connection and stops listening. Idempotent. */
   close(): Promise<void>;
 }
@@ -108,6 +127,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const ctx = { store, clock, bookmarkIntervalMs, trackWatch };
   const logContext = { store, clock, nodes: options.nodes, trackWatch };
   let serverAddress = '';
+  const inflight = createInflightLimiter(
+    options.maxRequestsInflight ?? DEFAULT_MAX_REQUESTS_INFLIGHT,
+    options.maxMutatingRequestsInflight ?? DEFAULT_MAX_MUTATING_REQUESTS_INFLIGHT,
+  );
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
@@ -121,6 +144,12 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     }
     const r = route(path);
     const method = req.method ?? 'GET';
+    const load = inflightKind(method, r, query);
+    if (load !== 'exempt' && !inflight.admit(load, res)) {
+      await discardBody(req);
+      sendStatus(res, tooManyRequests().toStatus());
+      return;
+    }
     if (r.type !== 'resource' && method !== 'GET' && method !== 'HEAD') {
       await discardBody(req);
       if (r.type === 'not-found') sendStatus(res, notFoundStatus());
@@ -176,6 +205,15 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
           await discardBody(req);
           return serveLogs(req, res, logContext, { namespace: r.namespace, name: r.name, query });
         }
+        if (
+          r.kind.kind === 'Pod' &&
+          r.subresource === 'exec' &&
+          r.namespace !== undefined &&
+          r.name !== undefined
+        ) {
+          await discardBody(req);
+          return serveExecWithoutUpgrade(method, logContext, { namespace: r.namespace, name: r.name, query });
+        }
         return handleResource(req, res, ctx, {
           kind: r.kind,
           namespace: r.namespace,
@@ -210,6 +248,14 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     server = createHttpServer(onRequest);
   }
   server.keepAliveTimeout = 65_000;
+  // WebSocket upgrades (`kubectl exec`) never reach `onRequest`: they get the raw socket.
+  server.on(
+    'upgrade',
+    createExecUpgradeHandler(
+      logContext,
+      (req) => token === undefined || tokenMatches(req.headers.authorization, token),
+    ),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -256,6 +302,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         '',
       ].join('\n');
     },
+    inflightRequests: () => inflight.current(),
     close() {
       closing ??= new Promise<void>((resolve) => {
         for (const stop of [...watches]) stop();

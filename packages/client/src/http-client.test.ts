@@ -1,4 +1,5 @@
-import { isBadRequest, isGone, isNotFound } from '@flotilla/api';
+import { isBadRequest, isGone, isNotFound, isTooManyRequests } from '@flotilla/api';
+import { flushMicrotasks, VirtualClock } from '@flotilla/clock';
 import { firstValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createHttpClient, type HttpResponse, type HttpTransport } from './http-client.js';
@@ -196,5 +197,175 @@ describe('createHttpClient', () => {
     expect(signals[0]?.aborted).toBe(true);
     await new Promise<void>((resolve) => queueMicrotask(resolve));
     expect(received).toEqual([]);
+  });
+
+  describe('Retry-After', () => {
+    const TOO_MANY = JSON.stringify({
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      message: 'Too many requests, please try again later.',
+      reason: 'TooManyRequests',
+      details: { retryAfterSeconds: 1 },
+      code: 429,
+    });
+    const POD = '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"}}';
+
+    /** Answers from `script` in order (its last entry from then on). */
+    function scripted(script: readonly HttpResponse[]) {
+      let i = 0;
+      return fakeTransport(() => script[Math.min(i++, script.length - 1)] as HttpResponse);
+    }
+
+    it('sends a 429 again after Retry-After seconds on its clock, with the same method, path and body', async () => {
+      const clock = new VirtualClock();
+      const { transport, sent } = scripted([
+        { status: 429, body: TOO_MANY, headers: { 'retry-after': '2' } },
+        { status: 503, body: '{"kind":"Status","code":503}', headers: { 'retry-after': '1' } },
+        { status: 201, body: POD },
+      ]);
+      const pods = createHttpClient({ transport, clock }).resource('v1', 'Pod').namespace('a');
+      let result: unknown;
+      const done = pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }).then((v) => {
+        result = v;
+      });
+      await flushMicrotasks();
+      expect(sent).toHaveLength(1);
+      await clock.advance(1999);
+      expect(sent).toHaveLength(1);
+      await clock.advance(1);
+      expect(sent).toHaveLength(2);
+      expect(result).toBeUndefined();
+      await clock.advance(1000);
+      await done;
+      expect(sent).toHaveLength(3);
+      expect(result).toMatchObject({ metadata: { name: 'p' } });
+      expect(new Set(sent.map((s) => `${s.method} ${s.path} ${JSON.stringify(s.body)}`)).size).toBe(1);
+    });
+
+    it('gives up after maxRetries and reports the last Status', async () => {
+      const clock = new VirtualClock();
+      const { transport, sent } = scripted([
+        { status: 429, body: TOO_MANY, headers: { 'retry-after': '1' } },
+      ]);
+      const failed = createHttpClient({ transport, clock, maxRetries: 3 })
+        .resource('v1', 'Pod')
+        .list()
+        .catch((e: unknown) => e);
+      await clock.advance(10_000);
+      const error = await failed;
+      expect(isTooManyRequests(error)).toBe(true);
+      expect(error).toMatchObject({ message: 'Too many requests, please try again later.' });
+      expect(sent).toHaveLength(4);
+    });
+
+    it("defaults to client-go's 10 retries", async () => {
+      const clock = new VirtualClock();
+      const { transport, sent } = scripted([
+        { status: 429, body: TOO_MANY, headers: { 'retry-after': '0' } },
+      ]);
+      const failed = createHttpClient({ transport, clock })
+        .resource('v1', 'Pod')
+        .list()
+        .catch((e: unknown) => e);
+      await clock.advance(0);
+      for (let i = 0; i < 20; i++) await flushMicrotasks();
+      expect(isTooManyRequests(await failed)).toBe(true);
+      expect(sent).toHaveLength(11);
+    });
+
+    it('does not retry without a usable Retry-After, nor other codes', async () => {
+      const clock = new VirtualClock();
+      const isServiceUnavailable = (e: unknown) => (e as { reason?: string }).reason === 'ServiceUnavailable';
+      const cases: [HttpResponse, (e: unknown) => boolean][] = [
+        [{ status: 429, body: TOO_MANY, headers: {} }, isTooManyRequests],
+        [
+          { status: 429, body: TOO_MANY, headers: { 'retry-after': 'Wed, 21 Oct 2015 07:28:00 GMT' } },
+          isTooManyRequests,
+        ],
+        [{ status: 503, body: '{"kind":"Status","code":503}', headers: {} }, isServiceUnavailable],
+        [
+          { status: 503, body: '{"kind":"Status","code":503,"details":{"retryAfterSeconds":1}}' },
+          isServiceUnavailable,
+        ],
+        [
+          { status: 400, body: '{"kind":"Status","code":400}', headers: { 'retry-after': '1' } },
+          isBadRequest,
+        ],
+      ];
+      for (const [answer, is] of cases) {
+        const { transport, sent } = scripted([answer, { status: 200, body: POD }]);
+        const e = await createHttpClient({ transport, clock })
+          .resource('v1', 'Pod')
+          .namespace('a')
+          .get('p')
+          .catch((x: unknown) => x);
+        expect(is(e), JSON.stringify(answer)).toBe(true);
+        expect(sent).toHaveLength(1);
+      }
+      const off = scripted([{ status: 429, body: TOO_MANY, headers: { 'retry-after': '1' } }]);
+      await expect(
+        createHttpClient({ transport: off.transport, clock, maxRetries: 0 }).resource('v1', 'Pod').list(),
+      ).rejects.toSatisfy(isTooManyRequests);
+      expect(off.sent).toHaveLength(1);
+    });
+
+    it('uses the Status details of a 429 when the transport reports no headers', async () => {
+      const clock = new VirtualClock();
+      const { transport, sent } = scripted([
+        { status: 429, body: TOO_MANY },
+        { status: 200, body: POD },
+      ]);
+      const got = createHttpClient({ transport, clock }).resource('v1', 'Pod').namespace('a').get('p');
+      await flushMicrotasks();
+      await clock.advance(999);
+      expect(sent).toHaveLength(1);
+      await clock.advance(1);
+      await expect(got).resolves.toMatchObject({ metadata: { name: 'p' } });
+      expect(sent).toHaveLength(2);
+    });
+
+    it('opens a refused watch again after Retry-After; unsubscribing while waiting stops it', async () => {
+      const clock = new VirtualClock();
+      const added = `${JSON.stringify({ type: 'ADDED', object: JSON.parse(POD) })}\n`;
+      let opened = 0;
+      const signals: AbortSignal[] = [];
+      const transport: HttpTransport = {
+        request: () => Promise.reject(new Error('unused')),
+        async stream(_path, _headers, signal) {
+          signals.push(signal);
+          const first = opened++ === 0;
+          return {
+            status: first ? 429 : 200,
+            headers: first ? { 'retry-after': '1' } : ({} as Record<string, string>),
+            chunks: (async function* () {
+              yield first ? TOO_MANY : added;
+            })(),
+          };
+        },
+      };
+      const events = firstValueFrom(
+        createHttpClient({ transport, clock }).resource('v1', 'Pod').watch().pipe(toArray()),
+      );
+      await flushMicrotasks();
+      expect(opened).toBe(1);
+      await clock.advance(1000);
+      expect((await events).map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['ADDED p']);
+      expect(opened).toBe(2);
+
+      opened = 0;
+      const received: unknown[] = [];
+      const sub = createHttpClient({ transport, clock })
+        .resource('v1', 'Pod')
+        .watch()
+        .subscribe({ next: (e) => received.push(e), error: (e: unknown) => received.push(e) });
+      await flushMicrotasks();
+      expect(opened).toBe(1);
+      sub.unsubscribe();
+      await clock.advance(5000);
+      expect(opened).toBe(1);
+      expect(received).toEqual([]);
+      expect(clock.nextTimerAt()).toBeUndefined();
+    });
   });
 });

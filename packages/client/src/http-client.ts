@@ -1,4 +1,5 @@
 import { ApiError, isApiError, lookupKind } from '@flotilla/api';
+import { type Clock, SystemClock } from '@flotilla/clock';
 import { Observable } from 'rxjs';
 import type { Client, ResourceClient } from './client.js';
 import { inClientScope } from './scope.js';
@@ -20,16 +21,21 @@ export interface HttpRequestInit {
   readonly body?: string;
 }
 
-/** A whole response: status code and body text. */
+/**
+ * A whole response: status code, body text and (optionally) headers with lower-case names — the client
+ * reads `retry-after` from them.
+ */
 export interface HttpResponse {
   readonly status: number;
   readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** A streaming response: status code and the body as text chunks, as they arrive. */
+/** A streaming response: status code, headers (lower-case names, optional) and the body as text chunks. */
 export interface HttpStreamResponse {
   readonly status: number;
   readonly chunks: AsyncIterable<string>;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -51,7 +57,17 @@ export interface HttpTransport {
 
 export interface HttpClientOptions {
   readonly transport: HttpTransport;
+  /** Waits out `Retry-After` on it (default wall time). */
+  readonly clock?: Clock;
+  /**
+   * How many times a request answered 429 or 5xx with a `Retry-After` is sent again, after waiting
+   * that many seconds (default 10, client-go's). 0 turns retries off.
+   */
+  readonly maxRetries?: number;
 }
+
+/** client-go's default `maxRetries`. */
+export const DEFAULT_HTTP_MAX_RETRIES = 10;
 
 const JSON_TYPE = 'application/json';
 const MERGE_PATCH_TYPE = 'application/merge-patch+json';
@@ -63,15 +79,81 @@ const MERGE_PATCH_TYPE = 'application/merge-patch+json';
  * - Resource paths come from `@flotilla/api`'s kind registry (plural, namespaced); an unknown kind is
  *   guessed as `<lowercase kind>s`, namespaced when the client or object names a namespace.
  * - Non-2xx Status bodies become `ApiError.fromStatus(body)`; transport failures ServiceUnavailable.
+ * - A 429 or 5xx with `Retry-After: <seconds>` (or, from a transport that reports no headers, a 429
+ *   Status with `details.retryAfterSeconds`) is sent again after that wait on the clock, at most
+ *   `maxRetries` times, as client-go does; then its Status is the error.
  * - `watch` streams newline-delimited JSON: an ERROR event becomes the Observable's error (Gone, …),
  *   BOOKMARKs are skipped, the end of the stream completes it, unsubscribing aborts the request.
  * - Objects returned are deep-frozen.
  */
 export function createHttpClient(options: HttpClientOptions): Client {
-  const transport = options.transport;
+  const retry: Retry = {
+    clock: options.clock ?? new SystemClock(),
+    maxRetries: Math.max(0, options.maxRetries ?? DEFAULT_HTTP_MAX_RETRIES),
+  };
+  const transport = retrying(options.transport, retry);
   return {
     resource<A extends string, K extends string>(apiVersion: A, kind: K): ResourceClient<ObjectOf<A, K>> {
       return new HttpResourceClient<ObjectOf<A, K>>(transport, apiVersion, kind, undefined);
+    },
+  };
+}
+
+interface Retry {
+  readonly clock: Clock;
+  readonly maxRetries: number;
+}
+
+/**
+ * Seconds to wait before sending again, as client-go's `checkWait`: a 429 or 5xx with an integer
+ * `Retry-After`. Without transport headers, a 429 Status' `details.retryAfterSeconds`.
+ */
+function retryAfterSeconds(
+  status: number,
+  headers: Readonly<Record<string, string>> | undefined,
+  body: () => string,
+): number | undefined {
+  if (status !== 429 && status < 500) return undefined;
+  if (headers !== undefined) {
+    const text = (headers['retry-after'] ?? '').trim();
+    return /^\d{1,9}$/.test(text) ? Number(text) : undefined;
+  }
+  if (status !== 429) return undefined;
+  try {
+    const seconds = (JSON.parse(body()) as { details?: { retryAfterSeconds?: unknown } })?.details
+      ?.retryAfterSeconds;
+    return typeof seconds === 'number' && Number.isSafeInteger(seconds) && seconds >= 0 ? seconds : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `transport` sending requests (and watch requests) again while the server says when to. */
+function retrying(transport: HttpTransport, retry: Retry): HttpTransport {
+  return {
+    async request(method, path, init) {
+      for (let attempt = 0; ; attempt++) {
+        const response = await transport.request(method, path, init);
+        const wait =
+          attempt < retry.maxRetries
+            ? retryAfterSeconds(response.status, response.headers, () => response.body)
+            : undefined;
+        if (wait === undefined) return response;
+        await retry.clock.sleep(wait * 1000);
+      }
+    },
+    async stream(path, headers, signal) {
+      for (let attempt = 0; ; attempt++) {
+        const response = await transport.stream(path, headers, signal);
+        const refused = response.status === 429 || response.status >= 500;
+        if (!refused || attempt >= retry.maxRetries) return response;
+        // Only a refused watch is read whole (to learn whether and when to try again).
+        let text = '';
+        for await (const chunk of response.chunks) text += chunk;
+        const wait = retryAfterSeconds(response.status, response.headers, () => text);
+        if (wait === undefined) return { ...response, chunks: textChunks(text) };
+        await retry.clock.sleep(wait * 1000, signal);
+      }
     },
   };
 }
@@ -272,6 +354,10 @@ class HttpResourceClient<T extends ApiObject> implements ResourceClient<T> {
     const { apiVersion, kind, namespaceName, namespaced } = this;
     return inClientScope({ apiVersion, kind, namespaceName, namespaced }, obj);
   }
+}
+
+async function* textChunks(text: string): AsyncIterable<string> {
+  yield text;
 }
 
 function query(params: Readonly<Record<string, string | undefined>>): string {

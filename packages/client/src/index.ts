@@ -15,6 +15,7 @@ export type { Client, ResourceClient } from './client.js';
 export { EventRecorder, type InvolvedObject } from './events.js';
 export {
   createHttpClient,
+  DEFAULT_HTTP_MAX_RETRIES,
   type HttpClientOptions,
   type HttpRequestInit,
   type HttpResponse,

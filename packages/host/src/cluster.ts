@@ -21,6 +21,8 @@ import {
 } from '@flotilla/controllers';
 import {
   type ContainerRuntime,
+  type ExecOptions,
+  type ExecResult,
   POD_NAME_LABEL,
   POD_NAMESPACE_LABEL,
   ProcessRuntime,
@@ -113,6 +115,19 @@ export interface NodeConnections {
     container: string,
     options: AgentLogOptions,
   ): AsyncIterable<{ readonly line: string; readonly time: number }>;
+  /**
+   * Runs a command in a running container through the agent of `nodeName` (`kubectl exec`): stdin
+   * streamed in, output streamed to the callbacks, aborting kills it (ServiceUnavailable when no such
+   * node; NotFound / BadRequest from the agent).
+   */
+  exec(
+    nodeName: string,
+    namespace: string,
+    pod: string,
+    container: string,
+    command: readonly string[],
+    options: ExecOptions,
+  ): Promise<ExecResult>;
 }
 
 /** Each node its own /24 of 10.0.0.0/8, as Kubernetes gives each node a podCIDR: pod IPs never clash. */
@@ -301,13 +316,19 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     return undefined;
   }
 
+  const agentOf = (nodeName: string): Agent => {
+    const agent = agents.find((a) => a.nodeName === nodeName);
+    if (agent === undefined) {
+      throw new ApiError('ServiceUnavailable', `no agent for node "${nodeName}" in this cluster`);
+    }
+    return agent;
+  };
   const connections: NodeConnections = {
     logs(nodeName, namespace, pod, container, logOptions) {
-      const agent = agents.find((a) => a.nodeName === nodeName);
-      if (agent === undefined) {
-        throw new ApiError('ServiceUnavailable', `no agent for node "${nodeName}" in this cluster`);
-      }
-      return agent.logs(namespace, pod, container, logOptions);
+      return agentOf(nodeName).logs(namespace, pod, container, logOptions);
+    },
+    async exec(nodeName, namespace, pod, container, command, execOptions) {
+      return agentOf(nodeName).exec(namespace, pod, container, command, execOptions);
     },
   };
 

@@ -43,6 +43,7 @@ export type {
   ContainerRuntime,
   ContainerState,
   ContainerStatus,
+  ExecInput,
   ExecOptions,
   ExecResult,
   LogEntry,

@@ -156,13 +156,65 @@ process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1e9
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('runs exec in the container working directory and reports a missing binary as exit 127', async () => {
+  it('runs exec in the container working directory, streams, and reports a missing binary as exit 127', async () => {
     const sandboxId = await sandbox();
     const id = await rt.createContainer(sandboxId, baseContainerConfig('web', 'web:v1', []));
     await rt.startContainer(id);
     const pwd = await rt.exec(id, ['node', '-e', 'console.log(process.cwd(), process.env.VERSION)']);
     expect(pwd).toEqual({ exitCode: 0, stdout: `${join(imageDir, 'web', 'v1')} v1\n`, stderr: '' });
-    expect((await rt.exec(id, ['/no/such/tool'])).exitCode).toBe(127);
+    expect(await rt.exec(id, ['/no/such/tool'])).toEqual({
+      exitCode: 127,
+      stdout: '',
+      stderr: 'exec: "/no/such/tool": executable file not found in $PATH\n',
+      startError: 'exec: "/no/such/tool": executable file not found in $PATH',
+    });
+    const streamed: Uint8Array[] = [];
+    expect(await rt.exec(id, ['no-such-tool'], { onStderr: (b) => streamed.push(b) })).toEqual({
+      exitCode: 127,
+      stdout: '',
+      stderr: '',
+      startError: 'exec: "no-such-tool": executable file not found in $PATH',
+    });
+    expect(streamed).toEqual([]);
+    const notExecutable = join(imageDir, 'web', 'v1', 'image.json');
+    // Output streams while the command still runs; stdin chunks reach it as they come.
+    const out: string[] = [];
+    let feed: ((chunk: string | undefined) => void) | undefined;
+    async function* input() {
+      for (;;) {
+        const chunk = await new Promise<string | undefined>((resolve) => {
+          feed = resolve;
+        });
+        if (chunk === undefined) return;
+        yield chunk;
+      }
+    }
+    const echo = 'process.stdin.on("data", (d) => process.stdout.write("got " + d)); console.log("ready")';
+    const running = rt.exec(id, ['node', '-e', echo], {
+      stdin: input(),
+      onStdout: (b) => out.push(Buffer.from(b).toString()),
+    });
+    const seen = async (text: string) => {
+      while (!out.join('').includes(text)) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    await seen('ready\n');
+    feed?.('one\n');
+    await seen('got one\n');
+    feed?.(undefined);
+    expect(await running).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    const abort = new AbortController();
+    const forever = rt.exec(id, ['node', '-e', 'console.log("up"); setInterval(() => {}, 1000)'], {
+      onStdout: (b) => out.push(Buffer.from(b).toString()),
+      signal: abort.signal,
+    });
+    await seen('up\n');
+    abort.abort();
+    expect(await forever).toEqual({ exitCode: 137, stdout: '', stderr: '' });
+    const denied = await rt.exec(id, [notExecutable]);
+    expect([denied.exitCode, denied.startError]).toEqual([
+      126,
+      `exec: "${notExecutable}": permission denied`,
+    ]);
   });
 
   it('kills every container group when the host process exits', async () => {

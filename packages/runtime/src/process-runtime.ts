@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import type { Probe } from '@flotilla/api';
 import { type Clock, SystemClock } from '@flotilla/clock';
 import type { Observable } from 'rxjs';
@@ -17,6 +18,7 @@ import type {
   ContainerFilter,
   ContainerRuntime,
   ContainerStatus,
+  ExecInput,
   ExecOptions,
   ExecResult,
   LogEntry,
@@ -60,6 +62,49 @@ type ProcContainer = ContainerRecord<ProcState>;
 
 const exitCodeOf = (code: number | null, signal: NodeJS.Signals | null) =>
   code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
+
+/**
+ * Writes an exec's input to the child's stdin (with back-pressure) and closes it at the end. Returns a
+ * function that stops reading a streamed input (once the command is gone).
+ */
+function feedStdin(stdin: Writable | null, input: ExecInput | undefined): () => void {
+  if (stdin === null) return () => {};
+  if (input === undefined || typeof input === 'string' || input instanceof Uint8Array) {
+    stdin.end(input ?? '');
+    return () => {};
+  }
+  const iterator = input[Symbol.asyncIterator]();
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    iterator.return?.().catch(() => {});
+  };
+  void (async () => {
+    try {
+      for (;;) {
+        const step = await iterator.next();
+        if (step.done || stopped || stdin.destroyed) break;
+        if (!stdin.write(step.value)) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              stdin.off('drain', done);
+              stdin.off('close', done);
+              resolve();
+            };
+            stdin.on('drain', done);
+            stdin.on('close', done);
+          });
+        }
+      }
+    } catch {
+      // A failing input just closes stdin, as a broken pipe would.
+    } finally {
+      if (!stdin.destroyed) stdin.end();
+    }
+  })();
+  return stop;
+}
 
 /**
  * Containers as local processes. Each runs in its own process group (spawned detached); stop sends the
@@ -287,6 +332,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const [first, ...args] = cmd;
     if (first === undefined)
       throw new RuntimeError('InvalidConfig', 'cmd: Required value: an exec needs a command');
+    const { onStdout, onStderr, signal } = options;
     const child = spawn(first === 'node' ? process.execPath : first, args, {
       cwd: c.x.cwd,
       env: c.x.env,
@@ -296,45 +342,60 @@ export class ProcessRuntime implements ContainerRuntime {
     this.execs.add(child);
     let stdout = '';
     let stderr = '';
-    child.stdout?.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr?.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-    });
+    if (onStdout) child.stdout?.on('data', (b: Buffer) => onStdout(b));
+    else
+      child.stdout?.setEncoding('utf8').on('data', (s: string) => {
+        stdout += s;
+      });
+    if (onStderr) child.stderr?.on('data', (b: Buffer) => onStderr(b));
+    else
+      child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+        stderr += s;
+      });
     child.stdin?.on('error', () => {});
-    child.stdin?.end(options.stdin ?? '');
+    const stopInput = feedStdin(child.stdin, options.stdin);
+    const kill = () => {
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+    };
     return new Promise<ExecResult>((resolve, reject) => {
       let timer: ReturnType<Clock['setTimeout']> | undefined;
       const finish = () => {
         this.execs.delete(child);
         if (child.pid !== undefined) untrackGroup(child.pid);
         if (timer) this.clock.clearTimeout(timer);
+        signal?.removeEventListener('abort', kill);
+        stopInput();
       };
       child.once('spawn', () => {
         if (child.pid !== undefined) trackGroup(child.pid);
+        if (signal?.aborted) kill();
       });
-      child.once('error', (error) => {
+      child.once('error', (error: NodeJS.ErrnoException) => {
         if (child.pid !== undefined) return;
         finish();
+        const denied = error.code === 'EACCES';
+        const why = error.code === 'ENOENT' ? 'executable file not found in $PATH' : error.message;
+        const startError = `exec: ${JSON.stringify(first)}: ${denied ? 'permission denied' : why}`;
         resolve({
-          exitCode: 127,
+          exitCode: denied ? 126 : 127,
           stdout,
-          stderr: `${stderr}exec ${JSON.stringify(first)}: ${error.message}\n`,
+          stderr: onStderr ? '' : `${stderr}${startError}\n`,
+          startError,
         });
       });
       child.once('exit', () => {
         if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
       });
-      child.once('close', (code, signal) => {
+      child.once('close', (code, closeSignal) => {
         finish();
-        resolve({ exitCode: exitCodeOf(code, signal), stdout, stderr });
+        resolve({ exitCode: exitCodeOf(code, closeSignal), stdout, stderr });
       });
+      signal?.addEventListener('abort', kill, { once: true });
       if (options.timeoutMs !== undefined) {
         const ms = options.timeoutMs;
         timer = this.clock.setTimeout(() => {
           timer = undefined;
-          if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+          kill();
           reject(new RuntimeError('Timeout', `command ${JSON.stringify(cmd)} timed out after ${ms} ms`));
         }, ms);
       }

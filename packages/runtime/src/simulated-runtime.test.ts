@@ -256,6 +256,31 @@ describe('SimulatedRuntime specifics', () => {
     });
   });
 
+  it('runs its built-in commands (env, echo, cat, sh -c …) when no handler answers', async () => {
+    const { rt, start } = await setup();
+    const { id } = await start(1);
+    const env = await rt.exec(id, ['env']);
+    expect(env).toEqual({ exitCode: 0, stdout: 'HOSTNAME=pod-1\n', stderr: '' });
+    expect(await rt.exec(id, ['sh', '-c', 'exit 3'])).toEqual({ exitCode: 3, stdout: '', stderr: '' });
+    const out: Uint8Array[] = [];
+    async function* input() {
+      yield 'h';
+      yield new TextEncoder().encode('i\n');
+    }
+    expect(await rt.exec(id, ['cat'], { stdin: input(), onStdout: (b) => out.push(b) })).toEqual({
+      exitCode: 0,
+      stdout: '',
+      stderr: '',
+    });
+    expect(Buffer.concat(out).toString()).toBe('hi\n');
+    // Anything it cannot interpret still succeeds silently (exec probes of simulated pods pass).
+    expect(await rt.exec(id, ['sh', '-c', 'cat /tmp/healthy | grep ok'])).toEqual({
+      exitCode: 0,
+      stdout: '',
+      stderr: '',
+    });
+  });
+
   it('writeLog lines reach followers', async () => {
     const { rt, start } = await setup();
     const { id } = await start(1);

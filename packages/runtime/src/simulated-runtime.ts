@@ -5,6 +5,7 @@ import { type ContainerRecord, RuntimeBook, startProbe } from './book.js';
 import { RuntimeError } from './errors.js';
 import { IpAllocator } from './ip-allocator.js';
 import { MemoryLog, streamLogs } from './logs.js';
+import { readExecInput, runSimCommand } from './sim-commands.js';
 import type {
   ContainerConfig,
   ContainerFilter,
@@ -100,6 +101,20 @@ type SimContainer = ContainerRecord<SimState>;
 
 const KILLED = 137;
 
+/** Hands a finished exec's output to the streaming callbacks that were given (their fields become ''). */
+function streamResult(result: ExecResult, options: ExecOptions): ExecResult {
+  let { stdout, stderr } = result;
+  if (options.onStdout) {
+    if (stdout !== '') options.onStdout(Buffer.from(stdout));
+    stdout = '';
+  }
+  if (options.onStderr) {
+    if (stderr !== '') options.onStderr(Buffer.from(stderr));
+    stderr = '';
+  }
+  return { ...result, stdout, stderr };
+}
+
 /**
  * A container runtime with no processes: containers are records that move through CRI's states on the
  * injected Clock. Deterministic for a given seed and clock; O(1) per operation, and a container holds a
@@ -140,7 +155,8 @@ export class SimulatedRuntime implements ContainerRuntime {
 
   /**
    * Answers `exec` for a container id, a container name, an image, or `*` (looked up in that order).
-   * Without a handler, exec succeeds with no output.
+   * Without a handler, the few commands of `sim-commands.ts` (`env`, `echo`, `cat`, `hostname`,
+   * `sh -c 'exit 3'`…) run as they would in a shell; any other command succeeds with no output.
    */
   execHandler(target: string, handler: SimExecHandler): this {
     this.execHandlers.set(target, handler);
@@ -333,34 +349,56 @@ export class SimulatedRuntime implements ContainerRuntime {
       this.execHandlers.get(c.config.name) ??
       this.execHandlers.get(c.config.image) ??
       this.execHandlers.get('*');
-    const context: SimExecContext = {
-      containerId: c.id,
-      sandboxId: c.sandboxId,
-      config: c.config,
-      cmd,
-      stdin: options.stdin ?? '',
-      env: this.envOf(c),
-      clock: this.clock,
+    const env = this.envOf(c);
+    const run = async (): Promise<ExecResult> => {
+      const stdin = await readExecInput(options.stdin);
+      const context: SimExecContext = {
+        containerId: c.id,
+        sandboxId: c.sandboxId,
+        config: c.config,
+        cmd,
+        stdin,
+        env,
+        clock: this.clock,
+      };
+      if (handler) return handler(context);
+      return runSimCommand(cmd, { env, stdin }) ?? { exitCode: 0, stdout: '', stderr: '' };
     };
-    const answer: Promise<ExecResult> = c.x.hung
-      ? new Promise(() => {})
-      : Promise.resolve(handler ? handler(context) : { exitCode: 0, stdout: '', stderr: '' });
-    if (options.timeoutMs === undefined) return answer;
-    const timeoutMs = options.timeoutMs;
+    const answer: Promise<ExecResult> = c.x.hung ? new Promise(() => {}) : run();
+    const races: Promise<ExecResult>[] = [answer];
     let timer: ReturnType<Clock['setTimeout']> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = this.clock.setTimeout(
-        () =>
-          reject(
-            new RuntimeError('Timeout', `command ${JSON.stringify(cmd)} timed out after ${timeoutMs} ms`),
-          ),
-        timeoutMs,
+    if (options.timeoutMs !== undefined) {
+      const timeoutMs = options.timeoutMs;
+      races.push(
+        new Promise<never>((_, reject) => {
+          timer = this.clock.setTimeout(
+            () =>
+              reject(
+                new RuntimeError('Timeout', `command ${JSON.stringify(cmd)} timed out after ${timeoutMs} ms`),
+              ),
+            timeoutMs,
+          );
+        }),
       );
-    });
+    }
+    const signal = options.signal;
+    const killed: ExecResult = { exitCode: KILLED, stdout: '', stderr: '' };
+    let onAbort: (() => void) | undefined;
+    if (signal) {
+      races.push(
+        new Promise<ExecResult>((resolve) => {
+          onAbort = () => resolve(killed);
+          if (signal.aborted) onAbort();
+          else signal.addEventListener('abort', onAbort, { once: true });
+        }),
+      );
+    }
     try {
-      return await Promise.race([answer, timeout]);
+      const result = await Promise.race(races);
+      return result === killed ? result : streamResult(result, options);
     } finally {
       if (timer) this.clock.clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
 

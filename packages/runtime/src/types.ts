@@ -131,16 +131,32 @@ export interface LogOptions {
   readonly signal?: AbortSignal;
 }
 
+/** What an exec'd command reads: all at once, or chunks as they come (stdin closes when it ends). */
+export type ExecInput = string | Uint8Array | AsyncIterable<string | Uint8Array>;
+
 export interface ExecOptions {
-  readonly stdin?: string;
+  /** The command's stdin (default: empty, closed at once). */
+  readonly stdin?: ExecInput;
   /** Give up after this long (runtime clock); the call rejects with reason `Timeout`. */
   readonly timeoutMs?: number;
+  /** Streams stdout as it is written (`kubectl exec`); the result's `stdout` is then `''`. */
+  readonly onStdout?: (chunk: Uint8Array) => void;
+  /** Streams stderr as it is written; the result's `stderr` is then `''`. */
+  readonly onStderr?: (chunk: Uint8Array) => void;
+  /** Aborting kills the command (SIGKILL): the call resolves with exit code 137. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExecResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /**
+   * Set (only) when the command could not be started at all, e.g. `exec: "nope": executable file not
+   * found in $PATH`. `exitCode` is then 127 (126: found but not executable) as a shell reports it;
+   * without `onStderr` the message is also the end of `stderr`, with it nothing is streamed.
+   */
+  readonly startError?: string;
 }
 
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';

@@ -13,7 +13,7 @@
 import { ApiError } from '@flotilla/api';
 
 /** List field name → candidate merge keys (the first one the patch's elements carry wins). */
-const MERGE_KEYS: Record<string, readonly string[]> = {
+export const MERGE_KEYS: Record<string, readonly string[]> = {
   containers: ['name'],
   initContainers: ['name'],
   ephemeralContainers: ['name'],
@@ -33,7 +33,7 @@ const MERGE_KEYS: Record<string, readonly string[]> = {
 };
 
 /** Lists of primitives merged as sets. */
-const SET_LISTS = new Set(['finalizers']);
+export const SET_LISTS = new Set(['finalizers']);
 
 type Obj = Record<string, unknown>;
 

@@ -428,6 +428,46 @@ export function describeRuntimeConformance(
         expect(await drive(rt.exec(id, h.execCommand({})))).toEqual({ exitCode: 0, stdout: '', stderr: '' });
       });
 
+      it('streams: stdin as chunks or bytes, stdout and stderr through callbacks', async () => {
+        await fresh();
+        const { id } = await running();
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        async function* chunks() {
+          yield 'from ';
+          yield new TextEncoder().encode('chunks\n');
+        }
+        const cmd = h.execCommand({ stdout: 'out\n', stderr: 'err\n', exitCode: 3, echoStdin: true });
+        const result = await drive(
+          rt.exec(id, cmd, {
+            stdin: chunks(),
+            onStdout: (b) => out.push(Buffer.from(b)),
+            onStderr: (b) => err.push(Buffer.from(b)),
+          }),
+        );
+        expect(result).toEqual({ exitCode: 3, stdout: '', stderr: '' });
+        expect(Buffer.concat(out).toString()).toBe('out\nfrom chunks\n');
+        expect(Buffer.concat(err).toString()).toBe('err\n');
+        const bytes = await drive(
+          rt.exec(id, h.execCommand({ echoStdin: true }), { stdin: new TextEncoder().encode('bytes') }),
+        );
+        expect(bytes).toEqual({ exitCode: 0, stdout: 'bytes', stderr: '' });
+      });
+
+      it('aborting the signal kills the command: exit 137', async () => {
+        await fresh();
+        const { id } = await running();
+        const abort = new AbortController();
+        const t0 = h.clock.now();
+        const result = rt.exec(id, h.execCommand({ sleepMs: 5000, stdout: 'late' }), {
+          signal: abort.signal,
+        });
+        await h.advance(50);
+        abort.abort();
+        expect(await drive(result)).toEqual({ exitCode: 137, stdout: '', stderr: '' });
+        expect(h.clock.now() - t0).toBeLessThan(5000);
+      });
+
       it('rejects with Timeout when the command takes longer than timeoutMs', async () => {
         await fresh();
         const { id } = await running();
