@@ -486,6 +486,23 @@ describe('pod lifecycle on SimulatedRuntime', () => {
     await agent.stop();
   });
 
+  it('takes one pass from bound to Running: the echoes of its own status writes ask for none', async () => {
+    const n = await createSimNode();
+    await n.create('web');
+    await until(n, 'web', (p) => running(p));
+    // Pending (ContainerCreating, its IP), then Running: two writes, one pass (the kubelet does not
+    // sync a pod again for a status-only update either).
+    expect(n.statusWrites.map((p) => p.status?.phase)).toEqual(['Pending', 'Running']);
+    expect(n.agent.stats.syncs).toBe(1);
+    // A status written by someone else is not an echo: it gets a pass, which rewrites it.
+    const pod = await n.get('web');
+    await n.pods.updateStatus({ ...pod, status: { ...pod.status, phase: 'Pending' } });
+    await n.clock.advance(100);
+    expect(n.agent.stats.syncs).toBe(2);
+    expect((await n.get('web')).status?.phase).toBe('Running');
+    expect(n.errors).toEqual([]);
+  });
+
   it('converges after a lost update: a status overwritten by someone else is rewritten', async () => {
     const n = await createSimNode();
     await n.create('web');

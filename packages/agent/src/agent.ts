@@ -8,7 +8,13 @@ import {
   type Probe,
   type Taint,
 } from '@flotilla/api';
-import { type Client, type Informer, SharedInformerFactory, WorkQueue } from '@flotilla/client';
+import {
+  type Client,
+  type Informer,
+  type InformerEvent,
+  SharedInformerFactory,
+  WorkQueue,
+} from '@flotilla/client';
 import { type Clock, parseRFC3339, type Random, type TimerHandle } from '@flotilla/clock';
 import {
   type ContainerRuntime,
@@ -65,6 +71,13 @@ export interface AgentOptions {
   readonly resyncIntervalMs?: number;
   /** Spreads the first heartbeat and resync over one interval, so that many agents do not act in step. */
   readonly random?: Random;
+  /**
+   * Separate clocks (same time) for the periodic heartbeat and resync timers — a simulation passes
+   * lanes of its `VirtualClock` so that it can hold them while nothing can go wrong (heartbeat
+   * coalescing). Heartbeats on their own clock catch up missed beats (`catchUpMissedBeats`).
+   * Default: `clock`, unchanged behaviour.
+   */
+  readonly laneClocks?: { readonly heartbeat?: Clock; readonly resync?: Clock };
   /** Fields applied under every probe of every pod (for objects that did not go through defaulting). */
   readonly probeDefaults?: Partial<Probe>;
   /** Told about every failed pod sync or heartbeat (the agent retries either way). */
@@ -124,6 +137,8 @@ export interface Agent {
   readonly idle: boolean;
   /** Pods this agent currently runs (by uid). */
   readonly podCount: number;
+  /** Pods waiting to be synced again after a delay (a back-off, a retry, a requeue). */
+  readonly delayed: number;
   readonly stats: AgentStats;
 }
 
@@ -160,6 +175,10 @@ interface PodRecord {
   /** The status last sent and what the store answered, so normalisation never causes a write loop. */
   lastSent?: PodStatus;
   lastStored?: PodStatus;
+  /** The status of an `updateStatus` call in flight: its echo in the informer is expected. */
+  writing?: PodStatus;
+  /** An echo of this pass's own status write was not turned into another pass (see `isOwnEcho`). */
+  echoSkipped?: boolean;
 }
 
 function defaultAddress(runtime: ContainerRuntime, nodeName: string): string {
@@ -177,6 +196,26 @@ function isOlder(a: Pod, b: Pod): boolean {
   const y = b.metadata?.resourceVersion;
   if (a.metadata?.uid !== b.metadata?.uid || !x || !y || !/^\d+$/.test(x) || !/^\d+$/.test(y)) return false;
   return BigInt(x) < BigInt(y);
+}
+
+/**
+ * True for the informer's echo of a status write this agent has in flight for the pod: only the
+ * status changed, to what is being written. Like the kubelet, which does not sync a pod again for a
+ * status-only update, the agent then needs no new pass — the pass making the write already has this
+ * state, and checks at its end whether another pass would act (`echoSkipped`).
+ */
+function isOwnEcho(event: InformerEvent<Pod>, record: PodRecord): boolean {
+  if (event.type !== 'MODIFIED' || record.writing === undefined || event.oldObject === undefined)
+    return false;
+  const before = event.oldObject;
+  const after = event.object;
+  return (
+    deepEqual(after.status, record.writing) &&
+    deepEqual(
+      { ...before, status: undefined, metadata: { ...before.metadata, resourceVersion: undefined } },
+      { ...after, status: undefined, metadata: { ...after.metadata, resourceVersion: undefined } },
+    )
+  );
 }
 
 /** A sandbox's containers by name, latest attempt first. */
@@ -222,6 +261,7 @@ class NodeAgent implements Agent {
   private readonly inflight = new Set<Promise<void>>();
   private informer: Informer<Pod> | undefined;
   private resyncTimer: TimerHandle | undefined;
+  private readonly resyncClock: Clock;
   private readonly heartbeat: NodeHeartbeat;
   /** Sandboxes of this node found running at start (an agent restart), by pod uid, until their pod shows up. */
   private readonly adoptable = new Map<string, PodSandboxStatus>();
@@ -251,9 +291,11 @@ class NodeAgent implements Agent {
     this.ownFactory = options.informers === undefined;
     this.factory = options.informers ?? new SharedInformerFactory(options.client, { clock: options.clock });
     this.queue = new WorkQueue<string>({ clock: options.clock });
+    this.resyncClock = options.laneClocks?.resync ?? options.clock;
     this.heartbeat = new NodeHeartbeat({
       client: options.client,
-      clock: options.clock,
+      clock: options.laneClocks?.heartbeat ?? options.clock,
+      ...(options.laneClocks?.heartbeat ? { catchUpMissedBeats: true } : {}),
       node: this.desc,
       ...(options.heartbeatIntervalMs === undefined ? {} : { intervalMs: options.heartbeatIntervalMs }),
       ...(options.leaseDurationSeconds === undefined
@@ -267,6 +309,10 @@ class NodeAgent implements Agent {
 
   get idle(): boolean {
     return this.queue.length === 0 && this.queue.inFlight === 0;
+  }
+
+  get delayed(): number {
+    return this.queue.delayed;
   }
 
   get podCount(): number {
@@ -307,6 +353,10 @@ class NodeAgent implements Agent {
         const record = this.records.get(uid);
         if (record === undefined) return;
         if (event.type !== 'DELETED' && !isOlder(pod, record.pod)) record.pod = pod;
+        if (isOwnEcho(event, record)) {
+          record.echoSkipped = true;
+          return;
+        }
         this.queue.add(uid);
       }),
       this.runtime.events$.subscribe((event) => {
@@ -374,7 +424,7 @@ class NodeAgent implements Agent {
     this.running = false;
     for (const s of this.subscriptions.splice(0)) s.unsubscribe();
     this.heartbeat.stop();
-    if (this.resyncTimer !== undefined) this.clock.clearTimeout(this.resyncTimer);
+    if (this.resyncTimer !== undefined) this.resyncClock.clearTimeout(this.resyncTimer);
     this.resyncTimer = undefined;
     for (const record of this.records.values())
       for (const c of record.containers.values()) this.stopProbes(c);
@@ -384,10 +434,18 @@ class NodeAgent implements Agent {
 
   private scheduleResync(ms: number): void {
     if (!this.running) return;
-    this.resyncTimer = this.clock.setTimeout(() => {
+    const due = this.resyncClock.now() + ms;
+    this.resyncTimer = this.resyncClock.setTimeout(() => {
       this.resyncTimer = undefined;
       for (const uid of this.records.keys()) this.queue.add(uid);
-      this.scheduleResync(this.options.resyncIntervalMs ?? 60_000);
+      const every = this.options.resyncIntervalMs ?? 60_000;
+      if (this.options.laneClocks?.resync === undefined) {
+        this.scheduleResync(every);
+        return;
+      }
+      // On a lane that may be held (and fired late): keep the cadence of the slots it missed.
+      const now = this.resyncClock.now();
+      this.scheduleResync(due + (Math.floor((now - due) / every) + 1) * every - now);
     }, ms);
   }
 
@@ -452,6 +510,13 @@ class NodeAgent implements Agent {
       else if (!this.dead) this.options.onError?.(error, `pod ${this.records.get(uid)?.key ?? uid}`);
       if (!this.dead) this.queue.addRateLimited(uid);
     } finally {
+      // A pass that ended before its own check (an error, a removal): its skipped echoes ask for the
+      // pass they would have asked for.
+      const record = this.records.get(uid);
+      if (record?.echoSkipped) {
+        record.echoSkipped = false;
+        this.queue.add(uid);
+      }
       this.queue.done(uid);
     }
   }
@@ -544,6 +609,15 @@ class NodeAgent implements Agent {
     if (changed) await this.refresh(record);
     this.manageProbes(record, pod);
     if (!vanished) await this.writeStatus(record, record.pod);
+    if (record.echoSkipped) {
+      // The echoes of this pass's status writes did not queue another pass, which would only have
+      // acted if the state this pass left calls for more: ask for it then, and for its requeue.
+      record.echoSkipped = false;
+      const next = computePodActions(record.pod, this.view(record), { now: this.clock.now(), vanished });
+      if (next.actions.length > 0) this.queue.add(uid);
+      if (next.requeueAfter !== undefined)
+        requeueAfter = Math.min(requeueAfter ?? next.requeueAfter, next.requeueAfter);
+    }
     return requeueAfter;
   }
 
@@ -666,14 +740,19 @@ class NodeAgent implements Agent {
     if (record.lastSent && deepEqual(status, record.lastSent) && deepEqual(pod.status, record.lastStored))
       return;
     try {
+      record.writing = status;
       const written = await this.pods(record.namespace).updateStatus({ ...pod, status });
       this.counters.statusWrites++;
-      record.lastSent = status;
+      // The stored status is usually what was sent: then keep that one copy (it shares its unchanged
+      // parts with the pod's earlier versions) rather than a second tree per pod.
+      record.lastSent = deepEqual(status, written.status) ? (written.status ?? status) : status;
       record.lastStored = written.status;
       if (this.records.get(record.uid) === record) record.pod = written;
     } catch (error) {
       if (isNotFound(error)) return; // gone: the DELETED event follows
       throw error;
+    } finally {
+      record.writing = undefined;
     }
   }
 

@@ -15,6 +15,14 @@ export interface NodeHeartbeatOptions {
   readonly nodeStatusUpdateMs?: number;
   /** Spreads the first renewal over one interval. */
   readonly random?: Random;
+  /**
+   * For a clock whose timers may be held and fired late (a simulation's coalescing lane, see
+   * `VirtualClock.holdLanes`): a beat that fires late renews as of the last interval it missed — the
+   * Lease's `renewTime` and, when a status update fell due meanwhile, Ready's `lastHeartbeatTime`
+   * carry the times the last skipped beats would have written — and the next beat keeps the cadence.
+   * Default false: a late beat renews at the current time (what a real kubelet does).
+   */
+  readonly catchUpMissedBeats?: boolean;
   readonly onError?: (error: unknown, context: string) => void;
 }
 
@@ -33,6 +41,8 @@ export class NodeHeartbeat {
   private lease: Lease | undefined;
   private nodeObj: Node | undefined;
   private lastNodeStatusAt = 0;
+  /** When the scheduled beat is due. */
+  private nextBeatAt = 0;
   private timer: TimerHandle | undefined;
   private running = false;
 
@@ -75,14 +85,14 @@ export class NodeHeartbeat {
     this.nodeStatusWrites++;
   }
 
-  private async renewLease(): Promise<void> {
-    const { client, clock, node } = this.options;
+  private async renewLease(at = this.options.clock.now()): Promise<void> {
+    const { client, node } = this.options;
     const leases = client.resource('coordination.k8s.io/v1', 'Lease').namespace(NODE_LEASE_NAMESPACE);
     const uid = this.nodeObj?.metadata?.uid;
     const fresh = leaseObject(
       node.nodeName,
       this.options.leaseDurationSeconds ?? 40,
-      clock.now(),
+      at,
       uid ? { uid } : undefined,
     );
     try {
@@ -105,10 +115,9 @@ export class NodeHeartbeat {
     }
   }
 
-  private async updateNodeStatus(): Promise<void> {
-    const { client, clock, node } = this.options;
+  private async updateNodeStatus(now = this.options.clock.now()): Promise<void> {
+    const { client, node } = this.options;
     const nodes = client.resource('v1', 'Node');
-    const now = clock.now();
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = this.nodeObj ?? (await nodes.get(node.nodeName));
       try {
@@ -132,16 +141,55 @@ export class NodeHeartbeat {
 
   private schedule(ms: number): void {
     if (!this.running) return;
-    this.timer = this.options.clock.setTimeout(() => {
+    const { clock } = this.options;
+    this.nextBeatAt = clock.now() + Math.max(0, ms);
+    this.timer = clock.setTimeout(() => {
       this.timer = undefined;
-      void this.beat().finally(() => this.schedule(this.intervalMs));
+      if (!this.options.catchUpMissedBeats) {
+        void this.beat().finally(() => this.schedule(this.intervalMs));
+        return;
+      }
+      const at = this.lastSlot(clock.now());
+      void this.beat(at, this.lastStatusSlot(at)).finally(() =>
+        this.schedule(at + this.intervalMs - clock.now()),
+      );
     }, ms);
   }
 
-  private async beat(): Promise<void> {
+  /** The last beat slot (`nextBeatAt` + k intervals) at or before `now`. */
+  private lastSlot(now: number): number {
+    const interval = this.intervalMs;
+    return this.nextBeatAt + Math.max(0, Math.floor((now - this.nextBeatAt) / interval)) * interval;
+  }
+
+  /**
+   * The last slot up to `at` at which a beat would have updated the node status (the first slot at
+   * least `nodeStatusUpdateMs` after the last update, then every whole number of intervals covering
+   * it), or `undefined` when none fell due.
+   */
+  private lastStatusSlot(at: number): number | undefined {
+    const interval = this.intervalMs;
+    const every = this.options.nodeStatusUpdateMs ?? 60_000;
+    if (at - this.lastNodeStatusAt < every) return undefined;
+    const first =
+      this.nextBeatAt +
+      Math.max(0, Math.ceil((this.lastNodeStatusAt + every - this.nextBeatAt) / interval)) * interval;
+    const stride = Math.max(1, Math.ceil(every / interval)) * interval;
+    return first + Math.floor((at - first) / stride) * stride;
+  }
+
+  /**
+   * One beat: renew the Lease and, when due, update the node status. `at`/`statusAt` stamp a beat
+   * that catches up missed ones (`catchUpMissedBeats`); by default both are the current time.
+   */
+  private async beat(at?: number, statusAt?: number): Promise<void> {
     if (this.paused || !this.running) return;
     try {
-      await this.renewLease();
+      await this.renewLease(at);
+      if (at !== undefined) {
+        if (statusAt !== undefined) await this.updateNodeStatus(statusAt);
+        return;
+      }
       const every = this.options.nodeStatusUpdateMs ?? 60_000;
       if (this.options.clock.now() - this.lastNodeStatusAt >= every) await this.updateNodeStatus();
     } catch (error) {

@@ -44,8 +44,17 @@ export function sleepOn(clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>, ms: n
 
 /** Formats epoch milliseconds as Kubernetes' RFC 3339 timestamp with second precision (`2024-05-01T10:00:00Z`). */
 export function toRFC3339(ms: number): string {
-  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+  const second = Math.floor(ms / 1000);
+  // A simulation formats the same second thousands of times (every write stamps a condition or a
+  // timestamp): remember the last one.
+  if (second !== lastSecond) {
+    lastText = `${new Date(second * 1000).toISOString().slice(0, 19)}Z`;
+    lastSecond = second;
+  }
+  return lastText;
 }
+let lastSecond = Number.NaN;
+let lastText = '';
 
 /** Formats epoch milliseconds with microsecond precision, as Kubernetes' `MicroTime` (Events, Leases). */
 export function toRFC3339Micro(ms: number): string {

@@ -130,4 +130,73 @@ describe('VirtualClock', () => {
       { numRuns: 100 },
     );
   });
+
+  describe('lanes', () => {
+    it('a lane view shares time and timer order with its clock', async () => {
+      const clock = new VirtualClock({ start: 0 });
+      const lane = clock.lane('beat');
+      expect(clock.lane('beat')).toBe(lane);
+      expect(() => clock.lane('')).toThrow(RangeError);
+      const seen: string[] = [];
+      clock.setTimeout(() => seen.push(`plain@${clock.now()}`), 20);
+      lane.setTimeout(() => seen.push(`lane@${lane.now()}`), 10);
+      lane.setTimeout(() => seen.push(`lane2@${lane.now()}`), 20);
+      const cleared = lane.setTimeout(() => seen.push('cleared'), 5);
+      lane.clearTimeout(cleared);
+      const slept = lane.sleep(15).then(() => seen.push(`slept@${clock.now()}`));
+      await clock.advance(30);
+      await slept;
+      expect(seen).toEqual(['lane@10', 'slept@15', 'plain@20', 'lane2@20']);
+    });
+
+    it('held lanes do not fire until released; then their due timers fire once each, late, lane by lane', async () => {
+      const clock = new VirtualClock({ start: 0 });
+      const a = clock.lane('a');
+      const b = clock.lane('b');
+      const seen: string[] = [];
+      const every = (clk: typeof a, label: string, period: number) => {
+        const tick = () => {
+          seen.push(`${label}@${clock.now()}`);
+          clk.setTimeout(tick, period);
+        };
+        clk.setTimeout(tick, period);
+      };
+      every(b, 'b', 7);
+      every(a, 'a', 10);
+      clock.setTimeout(() => seen.push(`plain@${clock.now()}`), 25);
+      const gone = a.setTimeout(() => seen.push('gone'), 3);
+      clock.holdLanes(['a']);
+      clock.holdLanes(['a', 'b']);
+      expect(clock.holding).toBe(true);
+      expect(clock.heldLanes).toEqual(['a', 'b']);
+      expect(clock.nextTimerAt()).toBe(25);
+      a.clearTimeout(gone);
+      b.setTimeout(() => seen.push(`b-late@${clock.now()}`), 1);
+      await clock.advance(40);
+      expect(seen).toEqual(['plain@25']);
+      expect(clock.pendingTimers).toBe(3);
+      expect(await clock.releaseLanes()).toBe(3);
+      expect(clock.holding).toBe(false);
+      expect(clock.heldLanes).toEqual([]);
+      // Lane order first (a before b), then due time within the lane; each fired timer re-armed once.
+      expect(seen).toEqual(['plain@25', 'a@40', 'b-late@40', 'b@40']);
+      seen.length = 0;
+      await clock.advance(10);
+      expect(seen).toEqual(['b@47', 'a@50']);
+      expect(await clock.releaseLanes()).toBe(0);
+    });
+
+    it('timers not yet due when released fire at their own time; a clock that never holds is unchanged', async () => {
+      const clock = new VirtualClock({ start: 0 });
+      const lane = clock.lane('x');
+      const seen: number[] = [];
+      lane.setTimeout(() => seen.push(clock.now()), 100);
+      clock.holdLanes(['x']);
+      await clock.runUntilIdle();
+      expect(seen).toEqual([]);
+      expect(await clock.releaseLanes()).toBe(0);
+      await clock.runUntilIdle();
+      expect(seen).toEqual([100]);
+    });
+  });
 });

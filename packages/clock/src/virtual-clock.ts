@@ -4,6 +4,8 @@ interface Timer {
   readonly id: number;
   readonly due: number;
   readonly fn: () => void;
+  /** The lane (`lane(name)`) the timer was set through; '' for the clock itself. */
+  readonly lane: string;
 }
 
 export interface VirtualClockOptions {
@@ -33,14 +35,23 @@ export const DEFAULT_VIRTUAL_START = Date.UTC(2024, 0, 1);
  * - Between timers the microtask queue is drained, so `await clock.sleep()` chains progress exactly as
  *   they would on wall time, and the order of everything is a function of the program alone.
  * - Timers set while advancing fire in the same call if they fall due inside the window.
+ * - Lanes (for simulations that skip idle time): `lane(name)` is a view of this clock whose timers
+ *   belong to lane `name`. `holdLanes(names)` keeps the timers of those lanes from firing — `advance`,
+ *   `runUntilIdle` and `nextTimerAt` pass them by — until `releaseLanes()` fires the ones that fell due,
+ *   late, each once, lane by lane (draining microtasks after each lane). The owner of the lanes
+ *   decides when that is exact (see `@flotilla/testing`'s heartbeat coalescing); a clock that never
+ *   holds behaves as without lanes.
  */
 export class VirtualClock implements Clock {
   private current: number;
   private readonly heap: Timer[] = [];
   private readonly cancelled = new Set<number>();
-  /** Ids of timers in the heap and not cancelled: makes `clearTimeout` O(1). */
+  /** Ids of timers waiting (in the heap or held) and not cancelled: makes `clearTimeout` O(1). */
   private readonly live = new Set<number>();
   private nextId = 1;
+  /** Held lanes in release order, each with its timers (cancelled ones included until released). */
+  private held: Map<string, Timer[]> | undefined;
+  private readonly views = new Map<string, Clock>();
 
   constructor(options: VirtualClockOptions = {}) {
     this.current = options.start ?? DEFAULT_VIRTUAL_START;
@@ -51,11 +62,105 @@ export class VirtualClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.setTimeoutIn('', fn, ms);
+  }
+
+  private setTimeoutIn(lane: string, fn: () => void, ms: number): TimerHandle {
     const id = this.nextId++;
     const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
-    this.push({ id, due: this.current + delay, fn });
+    const timer = { id, due: this.current + delay, fn, lane };
+    const held = lane === '' ? undefined : this.held?.get(lane);
+    if (held) held.push(timer);
+    else this.push(timer);
     this.live.add(id);
     return { id };
+  }
+
+  /**
+   * A view of this clock (same time, same timer order) whose timers belong to lane `name` — what a
+   * simulation hands to a component whose periodic timers it may hold. Views are cached per name.
+   */
+  lane(name: string): Clock {
+    if (name === '') throw new RangeError('lane: name must not be empty');
+    let view = this.views.get(name);
+    if (view === undefined) {
+      view = {
+        now: () => this.now(),
+        setTimeout: (fn, ms) => this.setTimeoutIn(name, fn, ms),
+        clearTimeout: (handle) => this.clearTimeout(handle),
+        sleep(ms, signal) {
+          return sleepOn(this, ms, signal);
+        },
+      };
+      this.views.set(name, view);
+    }
+    return view;
+  }
+
+  /**
+   * Holds the timers of these lanes (set before or while held), in addition to any held already:
+   * they do not fire, and `nextTimerAt` does not report them, until `releaseLanes`. Lanes are released
+   * in the order they were first held.
+   */
+  holdLanes(names: readonly string[]): void {
+    const held = this.held ?? new Map<string, Timer[]>();
+    const added = new Set(names.filter((n) => !held.has(n)));
+    if (added.size === 0) return;
+    for (const n of added) held.set(n, []);
+    const keep: Timer[] = [];
+    for (const timer of this.heap) {
+      if (added.has(timer.lane)) held.get(timer.lane)?.push(timer);
+      else keep.push(timer);
+    }
+    this.heap.length = 0;
+    for (const timer of keep) this.push(timer);
+    this.held = held;
+  }
+
+  /** The lanes held now, in release order. */
+  get heldLanes(): readonly string[] {
+    return [...(this.held?.keys() ?? [])];
+  }
+
+  /** Lanes are held (`holdLanes`) and not yet released. */
+  get holding(): boolean {
+    return this.held !== undefined;
+  }
+
+  /**
+   * Stops holding: fires every held timer that fell due by now — lane by lane in `holdLanes` order,
+   * by due time (then creation) within a lane, each once, late (at the current time), draining the
+   * microtask queue after each lane (so that what a lane's timers started is done before the next
+   * lane fires) — and puts the others back. Resolves to the number fired.
+   */
+  async releaseLanes(): Promise<number> {
+    const held = this.held;
+    if (held === undefined) return 0;
+    this.held = undefined;
+    const lanes: Timer[][] = [];
+    for (const timers of held.values()) {
+      const due: Timer[] = [];
+      for (const timer of timers) {
+        if (!this.live.has(timer.id)) this.cancelled.delete(timer.id);
+        else if (timer.due <= this.current) due.push(timer);
+        else this.push(timer);
+      }
+      lanes.push(due.sort((a, b) => (before(a, b) ? -1 : 1)));
+    }
+    let fired = 0;
+    for (const due of lanes) {
+      if (due.length === 0) continue;
+      for (const timer of due) {
+        if (!this.live.delete(timer.id)) {
+          this.cancelled.delete(timer.id);
+          continue;
+        }
+        timer.fn();
+        fired++;
+      }
+      await flushMicrotasks();
+    }
+    return fired;
   }
 
   clearTimeout(handle: TimerHandle): void {
@@ -66,12 +171,12 @@ export class VirtualClock implements Clock {
     return sleepOn(this, ms, signal);
   }
 
-  /** Number of timers waiting to fire. */
+  /** Number of timers waiting to fire (held ones included). */
   get pendingTimers(): number {
-    return this.heap.length - this.cancelled.size;
+    return this.live.size;
   }
 
-  /** Due time of the next live timer, or `undefined` when none is waiting. */
+  /** Due time of the next live timer that is not held, or `undefined` when none is waiting. */
   nextTimerAt(): number | undefined {
     this.dropCancelledTop();
     return this.heap[0]?.due;

@@ -1,5 +1,5 @@
 import { type LabelSelector, selectorFromLabelSelector } from '@flotilla/labels';
-import { filter, map, mergeMap, type Observable } from 'rxjs';
+import { filter, map, Observable, type OperatorFunction } from 'rxjs';
 import type { Request } from './reconciler.js';
 
 /** The parts of an object that routing needs. */
@@ -23,6 +23,30 @@ export interface ObjectEvent<T extends ObjectLike = ObjectLike> {
   readonly oldObject?: T;
 }
 
+/**
+ * `mergeMap` for a function that returns an array at once: each item is emitted synchronously, in
+ * order, without an inner subscription per source value (which `mergeMap` makes for every pod event).
+ */
+function flatMapSync<T, R>(fn: (value: T) => readonly R[]): OperatorFunction<T, R> {
+  return (source) =>
+    new Observable<R>((subscriber) =>
+      source.subscribe({
+        next: (value) => {
+          let out: readonly R[];
+          try {
+            out = fn(value);
+          } catch (error) {
+            subscriber.error(error);
+            return;
+          }
+          for (const item of out) subscriber.next(item);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );
+}
+
 /** Each event's object → a request for that object (a Deployment controller watching Deployments). */
 export function requestsForObjects<T extends ObjectLike>(
   events: Observable<ObjectEvent<T>>,
@@ -43,7 +67,7 @@ export function requestsForControllerOwner<T extends ObjectLike>(
   owner: { readonly apiVersion: string; readonly kind: string },
 ): Observable<Request> {
   return events.pipe(
-    mergeMap((e) => {
+    flatMapSync((e) => {
       const out = new Map<string, Request>();
       for (const o of [e.object, e.oldObject]) {
         const ref = o?.metadata?.ownerReferences?.find((r) => r.controller === true);
@@ -87,7 +111,7 @@ export function requestsForSelectingOwners<
     filter(
       (e) => e.type !== 'DELETED' && !e.object.metadata?.ownerReferences?.some((r) => r.controller === true),
     ),
-    mergeMap((e) => {
+    flatMapSync((e) => {
       const namespace = e.object.metadata?.namespace ?? '';
       const labels = e.object.metadata?.labels ?? {};
       return owners(namespace)

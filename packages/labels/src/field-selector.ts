@@ -138,13 +138,26 @@ function termToString(r: FieldRequirement): string {
   return `${r.field}${r.operator}${escapeFieldValue(r.value)}`;
 }
 
+/** Split paths, as a watch cache reads the same few (`spec.nodeName`) for every write. */
+const splitPaths = new Map<string, readonly string[]>();
+
+function segmentsOf(path: string): readonly string[] {
+  let segments = splitPaths.get(path);
+  if (segments === undefined) {
+    if (splitPaths.size >= 256) splitPaths.clear(); // bounded: paths come from selectors, i.e. users
+    segments = path.split('.');
+    splitPaths.set(path, segments);
+  }
+  return segments;
+}
+
 /**
  * A field's value as field selectors read it from an object: `spec.nodeName` → the string; numbers and
  * booleans as text; anything missing or not a scalar reads as `''` (so `spec.nodeName=` matches unbound Pods).
  */
 export function readFieldPath(object: unknown, path: string): string {
   let cur: unknown = object;
-  for (const segment of path.split('.')) {
+  for (const segment of segmentsOf(path)) {
     if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, segment)) return '';
     cur = (cur as Record<string, unknown>)[segment];
   }

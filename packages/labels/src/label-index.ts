@@ -18,6 +18,18 @@ function snapshot(labels: Labels): Labels {
   return Object.freeze(copy);
 }
 
+/** True when `labels` has exactly the string labels of `copy` (a `snapshot`). */
+function sameLabels(copy: Labels, labels: Labels): boolean {
+  let count = 0;
+  for (const k of Object.keys(labels)) {
+    const v = labels[k];
+    if (typeof v !== 'string') continue;
+    if (!Object.hasOwn(copy, k) || copy[k] !== v) return false;
+    count++;
+  }
+  return count === Object.keys(copy).length;
+}
+
 /**
  * An inverted index from labels to object keys, answering selectors without scanning every object.
  *
@@ -60,8 +72,10 @@ export class LabelIndex {
 
   /** Adds or replaces the object `key` with these labels (only own string properties are kept). */
   set(key: string, labels: Labels): void {
-    const copy = snapshot(labels);
     const old = this.#objects.get(key);
+    // Most updates (a status write) keep the labels: the postings already hold an equal copy.
+    if (old !== undefined && sameLabels(old, labels)) return;
+    const copy = snapshot(labels);
     if (old !== undefined) {
       for (const k of Object.keys(old)) {
         const v = old[k]!;

@@ -79,6 +79,57 @@ export function podInputFromPod(pod: PodLike): PodInput {
   return input;
 }
 
+/** Structural equality of JSON values (`undefined` properties count as absent). */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let count = 0;
+  for (const k in ra) {
+    if (ra[k] === undefined) continue;
+    count++;
+    if (!jsonEqual(ra[k], rb[k])) return false;
+  }
+  for (const k in rb) if (rb[k] !== undefined) count--;
+  return count === 0;
+}
+
+/** What `podInputFromPod` reads of a pod: its name, namespace, uid, labels and spec. */
+export interface PodInputSource {
+  readonly name: string | undefined;
+  readonly namespace: string | undefined;
+  readonly uid: string | undefined;
+  readonly labels: unknown;
+  readonly spec: unknown;
+}
+
+/** The parts of `pod` its scheduling input comes from (references: nothing is copied). */
+export function podInputSource(pod: PodLike): PodInputSource {
+  const meta = pod.metadata ?? {};
+  return { name: meta.name, namespace: meta.namespace, uid: meta.uid, labels: meta.labels, spec: pod.spec };
+}
+
+/**
+ * True when `podInputFromPod(pod)` equals the input compiled from `source`, `nodeName` aside (it
+ * matters only to the pod being scheduled, not to one accounted on a node). A status update (most
+ * pod updates) or the binding itself changes nothing else.
+ */
+export function samePodInput(source: PodInputSource, pod: PodLike): boolean {
+  const meta = pod.metadata ?? {};
+  return (
+    source.name === meta.name &&
+    source.namespace === meta.namespace &&
+    source.uid === meta.uid &&
+    jsonEqual(source.labels ?? {}, meta.labels ?? {}) &&
+    jsonEqual(
+      { ...(source.spec as object | undefined), nodeName: undefined },
+      { ...pod.spec, nodeName: undefined },
+    )
+  );
+}
+
 /**
  * `status.allocatable` (falling back to `status.capacity`); a missing resource is 0, as in Kubernetes.
  * A node without a Ready condition counts as ready (nothing has judged it yet); one whose Ready

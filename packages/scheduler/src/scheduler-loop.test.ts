@@ -153,4 +153,27 @@ describe('Scheduler loop', () => {
     expect((await h.pods.get('newcomer')).spec?.nodeName).toBeUndefined();
     await h.stop();
   });
+
+  it('keeps a bound pod in the snapshot across status updates, and recompiles it when its labels change', async () => {
+    const h = await start();
+    await h.nodes.create(node('n1'));
+    await h.pods.create(pod('p'));
+    await h.settle();
+    const bound = await h.pods.get('p');
+    const uid = bound.metadata?.uid ?? '';
+    const info = () => h.scheduler.snapshot.nodeOf(uid)?.pods.find((p) => p.uid === uid);
+    const before = info();
+    expect(before?.labels).toEqual({ app: 'web' });
+    await h.pods.updateStatus({ ...bound, status: { ...bound.status, phase: 'Running' } });
+    await h.settle(100);
+    expect(info()).toBe(before); // a status write: nothing the scheduler reads changed
+    const running = await h.pods.get('p');
+    await h.pods.update({ ...running, metadata: { ...running.metadata, labels: { app: 'api' } } });
+    await h.settle(100);
+    expect(info()).not.toBe(before);
+    expect(info()?.labels).toEqual({ app: 'api' });
+    expect(h.scheduler.snapshot.nodeOf(uid)?.name).toBe('n1');
+    expect(h.scheduler.snapshot.node('n1')?.podCount).toBe(1);
+    await h.stop();
+  });
 });

@@ -8,7 +8,13 @@ import {
 } from '@flotilla/client';
 import { type Clock, createRandom, type Random, type TimerHandle, toRFC3339 } from '@flotilla/clock';
 import type { Subscription } from 'rxjs';
-import { nodeInputFromNode, podInputFromPod } from './adapters.js';
+import {
+  nodeInputFromNode,
+  type PodInputSource,
+  podInputFromPod,
+  podInputSource,
+  samePodInput,
+} from './adapters.js';
 import type { Profile } from './framework.js';
 import { compilePod, type PodInfo } from './pod-info.js';
 import { preempt } from './preemption.js';
@@ -75,8 +81,8 @@ export class Scheduler {
   private readonly nodes: Informer<Node>;
   private readonly pods: Informer<Pod>;
   private readonly subscriptions: Subscription[] = [];
-  /** Pods assumed on a node whose binding is still in flight. */
-  private readonly assumed = new Map<string, string>();
+  /** What each pod bound in the snapshot was compiled from, by uid (to skip recompiling the same input). */
+  private readonly sources = new Map<string, PodInputSource>();
   private inFlight = 0;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -156,6 +162,7 @@ export class Scheduler {
     if (e.type === 'DELETED' || terminal(pod)) {
       this.queue.delete(key);
       this.parked.delete(key);
+      this.sources.delete(uid);
       if (this.snapshot.unbind(uid)) this.clusterChanged();
       return;
     }
@@ -163,12 +170,14 @@ export class Scheduler {
     if (nodeName) {
       this.queue.delete(key);
       this.parked.delete(key);
-      const assumedOn = this.assumed.get(uid);
-      if (assumedOn === nodeName && this.snapshot.nodeOf(uid)?.name === nodeName && e.type === 'ADDED')
+      // The binding of a pod we assumed, and a bound pod's status updates (several per pod), leave its
+      // snapshot entry as it is when that entry was compiled from the same input.
+      const source = this.sources.get(uid);
+      if (this.snapshot.nodeOf(uid)?.name === nodeName && source !== undefined && samePodInput(source, pod))
         return;
       // (Re)bind in the snapshot: labels may have changed, or another scheduler bound it.
-      this.snapshot.unbind(uid);
-      if (this.snapshot.node(nodeName)) this.snapshot.bind(this.compile(pod), nodeName);
+      this.unbindInSnapshot(uid);
+      if (this.snapshot.node(nodeName)) this.bindInSnapshot(pod, this.compile(pod), nodeName);
       return;
     }
     if (
@@ -190,6 +199,16 @@ export class Scheduler {
 
   private compile(pod: Pod): PodInfo {
     return compilePod(podInputFromPod(pod));
+  }
+
+  private bindInSnapshot(pod: Pod, info: PodInfo, nodeName: string): void {
+    this.snapshot.bind(info, nodeName);
+    this.sources.set(info.uid, podInputSource(pod));
+  }
+
+  private unbindInSnapshot(uid: string): void {
+    this.snapshot.unbind(uid);
+    this.sources.delete(uid);
   }
 
   /** A node appeared or changed, or room was freed: every parked pod may fit now. */
@@ -261,13 +280,11 @@ export class Scheduler {
     const result = schedule(info, this.snapshot, this.profile, { random: this.random });
     if (result.kind === 'scheduled') {
       this.queue.forget(key);
-      this.snapshot.bind(info, result.nodeName);
-      this.assumed.set(info.uid, result.nodeName);
+      this.bindInSnapshot(pod, info, result.nodeName);
       this.counts.scheduled++;
       this.inFlight++;
       void this.bind(pod, info, result.nodeName).finally(() => {
         this.inFlight--;
-        this.assumed.delete(info.uid);
         this.wake?.();
       });
       return;
@@ -313,7 +330,7 @@ export class Scheduler {
       }
     } catch (error) {
       this.counts.bindFailures++;
-      this.snapshot.unbind(info.uid);
+      this.unbindInSnapshot(info.uid);
       if (isNotFound(error)) return;
       if (isConflict(error)) {
         // Changed meanwhile: the informer brings the new version (bound by someone else, or to retry).

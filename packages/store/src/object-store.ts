@@ -11,6 +11,7 @@ import { deepEqual, deepFreeze } from './freeze.js';
 import { generatedName, uidFrom } from './ids.js';
 import { type CacheEvent, decodeObject, encodeObject, ResourceCache } from './resource-cache.js';
 import { lowerBound, upperBound } from './sorted-keys.js';
+import { storedForm } from './stored-form.js';
 import type {
   AdmissionPlugin,
   DeleteOptions,
@@ -130,7 +131,7 @@ export class ObjectStore {
     this.checkOpen();
     const r = this.resolve(obj);
     let next = this.scheme.applyDefaults(obj) as StoreObject;
-    next = await this.mutate(next, 'CREATE', undefined);
+    if (this.admission.length > 0) next = await this.mutate(next, 'CREATE', undefined);
     const meta = next.metadata ?? {};
     const namespace = this.namespaceOf(r, meta.namespace);
     const generate = !meta.name && !!meta.generateName;
@@ -158,7 +159,7 @@ export class ObjectStore {
         },
       };
       this.checkValid(r, name, this.scheme.validate(stamped));
-      await this.admit(r, stamped, undefined, 'CREATE');
+      if (this.admission.length > 0) await this.admit(r, stamped, undefined, 'CREATE');
       const key = this.key(r, namespace, name);
       try {
         return (await this.write(r, key, stamped, (value) => this.backend.create(key, value))) as T;
@@ -487,15 +488,10 @@ export class ObjectStore {
     }
     let next: StoreObject;
     if (options.subresource === 'status') {
-      const status = (obj as { status?: unknown }).status;
-      next = produce(old, (d) => {
-        const draft = d as { status?: unknown };
-        if (status === undefined) delete draft.status;
-        else draft.status = status;
-      });
+      next = withStatus(old, (obj as { status?: unknown }).status);
     } else {
       next = this.scheme.applyDefaults(obj);
-      next = await this.mutate(next, 'UPDATE', old);
+      if (this.admission.length > 0) next = await this.mutate(next, 'UPDATE', old);
       next = produce(next, (d) => {
         const draft = d as Mutable<StoreObject> & { status?: unknown };
         draft.metadata ??= {};
@@ -521,7 +517,7 @@ export class ObjectStore {
     }
     if (deepEqual(next, old)) return old;
     this.checkValid(r, name, this.scheme.validateUpdate(next, old));
-    await this.admit(r, next, old, 'UPDATE');
+    if (this.admission.length > 0) await this.admit(r, next, old, 'UPDATE');
 
     const modRevision = Number(oldMeta.resourceVersion);
     try {
@@ -536,7 +532,7 @@ export class ObjectStore {
         this.noteWrite(r, revision);
         return deepFreeze({ ...next, metadata: { ...next.metadata, resourceVersion: String(revision) } });
       }
-      return await this.write(r, key, next, (value) => this.backend.update(key, value, modRevision));
+      return await this.write(r, key, next, (value) => this.backend.update(key, value, modRevision), old);
     } catch (error) {
       if (isConflict(error)) throw ApiError.conflict(r.gr, name);
       if (isNotFound(error)) throw ApiError.notFound(r.gr, name);
@@ -588,7 +584,7 @@ export class ObjectStore {
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
         );
       }
-      await this.admit(r, old, old, 'DELETE');
+      if (this.admission.length > 0) await this.admit(r, old, old, 'DELETE');
       const graceful = grace !== undefined && grace > 0 && isRunningBoundPod(r, old);
       const modRevision = Number(meta.resourceVersion);
       const current = meta.finalizers ?? [];
@@ -620,8 +616,12 @@ export class ObjectStore {
                 phase: 'Terminating',
               };
           });
-          return (await this.write(r, key, next, (value) =>
-            this.backend.update(key, value, modRevision),
+          return (await this.write(
+            r,
+            key,
+            next,
+            (value) => this.backend.update(key, value, modRevision),
+            old,
           )) as T;
         }
         const revision = await this.backend.delete(key, modRevision);
@@ -730,16 +730,21 @@ export class ObjectStore {
     return decodeObject(kv);
   }
 
-  /** Encodes `obj`, writes it with `op`, and returns the stored (frozen, stamped) object. */
+  /**
+   * Encodes `obj`, writes it with `op`, and returns the stored (frozen, stamped) object, which shares
+   * the subtrees that did not change with `prev`, the version it replaces.
+   */
   private async write(
     r: Resolved,
     key: string,
     obj: StoreObject,
     op: (value: string) => Promise<number>,
+    prev?: StoreObject,
   ): Promise<StoreObject> {
     const value = encodeObject(obj);
     const cache = this.cacheOf(r);
-    cache.expect(key, value);
+    // A new object has nothing to share: parsing the stored text (native) is the faster way to a copy.
+    cache.expect(key, value, prev === undefined ? undefined : storedForm(obj, prev));
     let revision: number;
     try {
       revision = await op(value);
@@ -755,6 +760,7 @@ export class ObjectStore {
     if (revision > (this.lastWrite.get(r.prefix) ?? 0)) this.lastWrite.set(r.prefix, revision);
   }
 
+  // mutate and admit are only awaited when there are plugins: a write without them takes no extra turn.
   private async mutate(obj: StoreObject, op: Operation, old: StoreObject | undefined): Promise<StoreObject> {
     let current = obj;
     for (const plugin of this.admission) {
@@ -793,6 +799,21 @@ export class ObjectStore {
   private checkValid(r: Resolved, name: string, errors: readonly FieldError[]): void {
     if (errors.length > 0) throw ApiError.invalid(r.gk, name, errors);
   }
+}
+
+/**
+ * `old` with its status replaced (or removed when `undefined`): what immer's `produce` gave here —
+ * `old` itself when nothing changes, else a frozen copy with `status` in its place and deeply frozen
+ * — without a draft, on the path every status write takes.
+ */
+function withStatus(old: StoreObject, status: unknown): StoreObject {
+  const current = old as StoreObject & { status?: unknown };
+  if (status === current.status) return old;
+  if (status === undefined) {
+    const { status: _, ...rest } = current;
+    return Object.freeze(rest) as StoreObject;
+  }
+  return Object.freeze({ ...current, status: deepFreeze(status) }) as StoreObject;
 }
 
 function copyOptional<K extends keyof Meta>(target: Mutable<Meta>, source: Meta, key: K): void {

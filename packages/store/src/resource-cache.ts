@@ -19,6 +19,8 @@ export interface CacheEvent {
 
 interface Pending {
   readonly value: string;
+  /** Builds the stored object without parsing `value` (see `storedForm`); absent: parse. */
+  readonly build: ((revision: number) => StoreObject) | undefined;
   object: StoreObject | undefined;
   seen: boolean;
   returned: boolean;
@@ -54,7 +56,7 @@ function withResourceVersion(obj: StoreObject, revision: number): StoreObject {
  * frozen, with a label index and a bounded ring of recent events, kept current by one backend watch.
  *
  * - `revision` is the revision the cached state is exact at: the initial list's, then each event's.
- * - Objects this store wrote are taken from `remember` instead of being parsed again.
+ * - Objects this store wrote are taken from the write (`expect`) instead of being parsed again.
  * - If the backend watch fails (compaction overtook it), the cache lists again and every subscriber
  *   gets Gone, as Kubernetes terminates watches on a cache re-initialisation.
  */
@@ -103,18 +105,19 @@ export class ResourceCache {
 
   /**
    * Announces a write this store is about to make, so that whichever comes first, the write's
-   * result or its watch event, decodes the stored value once and both share the object (one parse,
-   * one identity, and a tree nobody else holds a reference to). `settle` or `cancel` must follow.
+   * result or its watch event, makes the stored object once and both share it (one identity). It is
+   * `build`'s (the written object in stored form, see `storedForm`), or else the stored value parsed.
+   * `settle` or `cancel` must follow.
    */
-  expect(key: string, value: string): void {
-    this.pending.set(key, { value, object: undefined, seen: false, returned: false });
+  expect(key: string, value: string, build: Pending['build']): void {
+    this.pending.set(key, { value, build, object: undefined, seen: false, returned: false });
   }
 
   /** The stored object of a write announced with `expect` that succeeded at `revision`. */
   settle(key: string, value: string, revision: number): StoreObject {
     const p = this.pending.get(key);
     if (p === undefined || p.value !== value) return decodeObject(kvOf(key, value, revision));
-    p.object ??= decodeObject(kvOf(key, value, revision));
+    p.object ??= p.build?.(revision) ?? decodeObject(kvOf(key, value, revision));
     p.returned = true;
     if (p.seen) this.pending.delete(key);
     return p.object;
@@ -216,7 +219,7 @@ export class ResourceCache {
   private objectOf(kv: KeyValue): StoreObject {
     const p = this.pending.get(kv.key);
     if (p === undefined || p.value !== kv.value) return decodeObject(kv);
-    p.object ??= decodeObject(kv);
+    p.object ??= p.build?.(kv.modRevision) ?? decodeObject(kv);
     p.seen = true;
     if (p.returned) this.pending.delete(kv.key);
     return p.object;

@@ -10,7 +10,7 @@ import type {
   WatchEvent,
   WatchOptions,
 } from '@flotilla/client';
-import { defer, type Observable, throwError } from 'rxjs';
+import { defer, from, type Observable, switchMap, throwError } from 'rxjs';
 
 /** The client calls a fault can intercept. */
 export type ClientVerb = 'get' | 'list' | 'create' | 'update' | 'updateStatus' | 'patch' | 'delete' | 'watch';
@@ -114,6 +114,85 @@ class FaultyResource<T extends ApiObject> implements ResourceClient<T> {
         return throwError(() => error);
       }
       return this.inner.watch(options);
+    });
+  }
+}
+
+/**
+ * Wraps a `Client` so that every call first waits for `before(call)` when it returns a promise, and
+ * otherwise is the inner call itself (the same promise: no extra microtask, so races run as without it):
+ * the simulation's test client uses it to finish pending catch-ups and fault effects first.
+ */
+export function gatedClient(inner: Client, before: (call: ClientCall) => Promise<void> | undefined): Client {
+  return {
+    resource: (apiVersion, kind) => new GatedResource(inner.resource(apiVersion, kind), before) as never,
+  };
+}
+
+class GatedResource<T extends ApiObject> implements ResourceClient<T> {
+  constructor(
+    private readonly inner: ResourceClient<T>,
+    private readonly before: (call: ClientCall) => Promise<void> | undefined,
+  ) {}
+
+  get apiVersion(): string {
+    return this.inner.apiVersion;
+  }
+  get kind(): string {
+    return this.inner.kind;
+  }
+  get namespaceName(): string | undefined {
+    return this.inner.namespaceName;
+  }
+
+  /** A promise to wait for, or `undefined` (then the call goes through in the same tick). */
+  private gate(verb: ClientVerb, name: string | undefined): Promise<void> | undefined {
+    return this.before({
+      verb,
+      apiVersion: this.inner.apiVersion,
+      kind: this.inner.kind,
+      namespace: this.inner.namespaceName,
+      name,
+    });
+  }
+
+  namespace(namespace: string): ResourceClient<T> {
+    return new GatedResource(this.inner.namespace(namespace), this.before);
+  }
+  get(name: string): Promise<T> {
+    const wait = this.gate('get', name);
+    return wait ? wait.then(() => this.inner.get(name)) : this.inner.get(name);
+  }
+  list(options?: ListOptions): Promise<ObjectList<T>> {
+    const wait = this.gate('list', undefined);
+    return wait ? wait.then(() => this.inner.list(options)) : this.inner.list(options);
+  }
+  create(obj: T): Promise<T> {
+    const wait = this.gate('create', obj.metadata?.name);
+    return wait ? wait.then(() => this.inner.create(obj)) : this.inner.create(obj);
+  }
+  update(obj: T): Promise<T> {
+    const wait = this.gate('update', obj.metadata?.name);
+    return wait ? wait.then(() => this.inner.update(obj)) : this.inner.update(obj);
+  }
+  updateStatus(obj: T): Promise<T> {
+    const wait = this.gate('updateStatus', obj.metadata?.name);
+    return wait ? wait.then(() => this.inner.updateStatus(obj)) : this.inner.updateStatus(obj);
+  }
+  patch(name: string, patch: MergePatch, options?: PatchOptions): Promise<T> {
+    const wait = this.gate('patch', name);
+    return wait
+      ? wait.then(() => this.inner.patch(name, patch, options))
+      : this.inner.patch(name, patch, options);
+  }
+  delete(name: string, options?: DeleteOptions): Promise<T> {
+    const wait = this.gate('delete', name);
+    return wait ? wait.then(() => this.inner.delete(name, options)) : this.inner.delete(name, options);
+  }
+  watch(options?: WatchOptions): Observable<WatchEvent<T>> {
+    return defer(() => {
+      const wait = this.gate('watch', undefined);
+      return wait ? from(wait).pipe(switchMap(() => this.inner.watch(options))) : this.inner.watch(options);
     });
   }
 }

@@ -34,6 +34,8 @@ export interface ScenarioOptions {
   readonly maxSettleMs?: number;
   /** More simulation options (history defaults to `digest`). */
   readonly simulation?: Omit<SimulationOptions, 'seed' | 'nodes'>;
+  /** Called once the `final` invariants are checked, before the simulation stops (e.g. to read its state). */
+  readonly onSettled?: (sim: Simulation) => Promise<void>;
 }
 
 export interface ScenarioResult {
@@ -129,7 +131,7 @@ export async function runScenario(
         await sim.runFor(step);
         await check('check');
       }
-      await sim.clock.advanceTo(Math.max(target, sim.clock.now()));
+      await sim.runFor(Math.max(0, target - sim.clock.now()));
       agenda.shift();
       await next.run();
     }
@@ -147,6 +149,7 @@ export async function runScenario(
       violations.push({ invariant: 'settles', at: sim.clock.now(), message: error.message });
     }
     await check('final');
+    await options.onSettled?.(sim);
     return {
       scenario,
       violations,

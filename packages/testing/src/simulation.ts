@@ -5,16 +5,19 @@ import {
   isNotFound,
   type KubeObject,
   lookupKind,
+  type Node,
   parseManifests,
 } from '@flotilla/api';
 import { type Client, createInProcessClient, SharedInformerFactory } from '@flotilla/client';
-import { createRandom, type Random, VirtualClock } from '@flotilla/clock';
+import { createRandom, parseRFC3339, type Random, VirtualClock } from '@flotilla/clock';
 import {
   type Controller,
   ControllerManager,
   createDeploymentController,
   createNodeLifecycleController,
   createReplicaSetController,
+  DEFAULT_NODE_MONITOR_GRACE_MS,
+  TAINT_NODE_UNREACHABLE as UNREACHABLE,
 } from '@flotilla/controllers';
 import {
   CONTAINER_NAME_LABEL,
@@ -25,7 +28,7 @@ import {
 } from '@flotilla/runtime';
 import { type BuiltinProfileName, type Profile, Scheduler } from '@flotilla/scheduler';
 import { type BackendEvent, MemoryBackend, ObjectStore } from '@flotilla/store';
-import { type ClientCall, faultyClient, WRITE_VERBS } from './faulty-client.js';
+import { type ClientCall, faultyClient, gatedClient, WRITE_VERBS } from './faulty-client.js';
 import { type HistoryEntry, type HistoryMode, HistoryRecorder } from './history.js';
 
 /** Built-in controllers a simulation can run. */
@@ -74,6 +77,16 @@ export interface SimulationOptions {
   readonly schedulerEvents?: boolean;
   /** Told about every error a component retries (injected faults cause many); default nothing. */
   readonly onError?: (error: unknown, component: string) => void;
+  /**
+   * Heartbeat coalescing (default true): while every node is healthy — no fault injected, every Node
+   * Ready and untainted, every Lease fresh — `runFor` (and the steps of `runUntil`, `runUntilSettled`)
+   * holds the agents' heartbeat and resync timers and the node-lifecycle controller's timers, and at
+   * the end of the window runs one catch-up round: each agent renews its Lease (and node status when
+   * due) stamped with the times its last skipped beat would have written, then the controller's
+   * deadline checks run, then the resyncs. Decisions are those of the exact run (`false`); the history
+   * has fewer Lease and Node-status writes.
+   */
+  readonly coalesceHeartbeats?: boolean;
 }
 
 export interface SettleOptions {
@@ -163,7 +176,10 @@ export interface Simulation {
   stop(): Promise<void>;
   /** Creates or replaces each object (like `kubectl apply` without field management). */
   apply(manifests: string | readonly KubeObject[]): Promise<KubeObject[]>;
-  /** Advances virtual time by `ms`, firing every timer on the way. */
+  /**
+   * Advances virtual time by `ms`, firing every timer on the way (with heartbeat coalescing, the
+   * periodic heartbeat, resync and node-lifecycle timers once, at the end, when the cluster is healthy).
+   */
   runFor(ms: number): Promise<void>;
   /** Advances in steps until `check` holds; throws after `timeoutMs` of virtual time. */
   runUntil(
@@ -212,9 +228,47 @@ export function createSimulation(options: SimulationOptions): Simulation {
   const LEASE_PREFIX = prefixOf('coordination.k8s.io/v1', 'Lease', true);
   const EVENT_PREFIX = prefixOf('v1', 'Event', true);
   const NODE_PREFIX = prefixOf('v1', 'Node', false);
+  const NODE_LEASE_PREFIX = `${LEASE_PREFIX}kube-node-lease/`;
   let lastChangeAt = t0;
   let lastChangeKey = '';
+
+  // Heartbeat coalescing: the lanes the simulation may hold, in catch-up order, and what it knows of
+  // every node's health from the writes themselves.
+  const coalesce = options.coalesceHeartbeats ?? true;
+  const LANES = ['heartbeat', 'nodelifecycle', 'resync'] as const;
+  const laneClock = (lane: (typeof LANES)[number]) => (coalesce ? clock.lane(lane) : clock);
+  /** Nodes whose stored Node is not Ready=True or carries the unreachable taint (or is gone). */
+  const unsteady = new Set<string>();
+  /** Each node Lease's renewTime (epoch ms); absent: no Lease. */
+  const renewedAt = new Map<string, number>();
+  const trackHealth = (event: BackendEvent) => {
+    const key = event.kv.key;
+    if (key.startsWith(NODE_LEASE_PREFIX)) {
+      const name = key.slice(NODE_LEASE_PREFIX.length);
+      const renew = event.type === 'put' ? /"renewTime":"([^"]+)"/.exec(event.kv.value)?.[1] : undefined;
+      const at = renew === undefined ? undefined : parseRFC3339(renew);
+      if (at === undefined) renewedAt.delete(name);
+      else renewedAt.set(name, at);
+    } else if (key.startsWith(NODE_PREFIX)) {
+      const name = key.slice(NODE_PREFIX.length);
+      const value = event.type === 'put' ? event.kv.value : '';
+      // Fast path: what a healthy agent writes (Ready because KubeletReady, nothing Unknown, no taint).
+      if (
+        value.includes('"KubeletReady"') &&
+        !value.includes('"Unknown"') &&
+        !value.includes(UNREACHABLE) &&
+        !unsteady.has(name)
+      )
+        return;
+      const node = value === '' ? undefined : (JSON.parse(value) as Node);
+      const ready = node?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+      const tainted = node?.spec?.taints?.some((t) => t.key === UNREACHABLE) ?? false;
+      if (ready && !tainted) unsteady.delete(name);
+      else unsteady.add(name);
+    }
+  };
   const noteChange = (event: BackendEvent) => {
+    if (coalesce) trackHealth(event);
     const key = event.kv.key;
     if (key.startsWith(LEASE_PREFIX) || key.startsWith(EVENT_PREFIX)) return;
     if (
@@ -230,15 +284,73 @@ export function createSimulation(options: SimulationOptions): Simulation {
   };
   const recorder = new HistoryRecorder(backend, options.history ?? 'full', noteChange);
   const client = createInProcessClient(store);
+
+  // Catch-ups (releasing the held lanes) and the effects of faults injected meanwhile run in order,
+  // one after the other; every entry point (runFor, the test client, async faults) waits for them.
+  let pending: Promise<void> | undefined;
+  const enqueue = (work: () => void | Promise<void>): void => {
+    const next = (pending ?? Promise.resolve()).then(work);
+    pending = next;
+    void next.then(
+      () => {
+        if (pending === next) pending = undefined;
+      },
+      (error) => {
+        if (pending === next) pending = undefined;
+        options.onError?.(error, 'simulation');
+      },
+    );
+  };
+  const catchUp = async () => {
+    if (clock.holding) await clock.releaseLanes();
+  };
+  /** Waits for every catch-up and deferred fault effect. */
+  const quiesce = async () => {
+    while (pending) await pending;
+  };
+  /** Catches up (when lanes are held) and waits: the state is then that of the exact run. */
+  const caughtUp = async () => {
+    if (clock.holding) enqueue(catchUp);
+    await quiesce();
+  };
+  /**
+   * A fault's effect: at once when nothing is held, else after the catch-up (the skipped beats came
+   * before the fault) — in the order faults were injected.
+   */
+  const act = (effect: () => void) => {
+    if (!clock.holding && !pending) effect();
+    else
+      enqueue(async () => {
+        await catchUp();
+        effect();
+      });
+  };
+  /**
+   * The test client: a write, or any call about Nodes or Leases, first catches up (so that it starts
+   * from the state of the exact run, with nothing in flight); any call waits for pending effects.
+   */
+  const testClient = coalesce
+    ? gatedClient(client, (call) => {
+        if (clock.holding && (WRITE_VERBS.has(call.verb) || call.kind === 'Node' || call.kind === 'Lease'))
+          enqueue(catchUp);
+        return pending ? quiesce() : undefined;
+      })
+    : client;
   const report = (component: string) => (error: unknown) => options.onError?.(error, component);
 
   // Injected faults: one seeded stream, consulted in the (deterministic) order calls are made.
   const faultRandom: Random = createRandom(seed * 31 + 17);
+  // What faults are injected (`conflictRate`, `partitioned`, … as reported) and in effect (`activeRate`,
+  // `cutOff`): the same, except while a catch-up runs before a fault takes effect.
   let conflictRate = 0;
+  let activeRate = 0;
   const partitioned = new Set<string>();
+  const cutOff = new Set<string>();
+  const paused = new Set<string>();
+  const slowed = new Set<string>();
   const conflictPolicy = (call: ClientCall): Error | undefined => {
-    if (conflictRate <= 0 || !WRITE_VERBS.has(call.verb)) return undefined;
-    if (faultRandom.next() >= conflictRate) return undefined;
+    if (activeRate <= 0 || !WRITE_VERBS.has(call.verb)) return undefined;
+    if (faultRandom.next() >= activeRate) return undefined;
     return ApiError.conflict(
       {
         group: call.apiVersion.includes('/') ? (call.apiVersion.split('/')[0] ?? '') : '',
@@ -251,7 +363,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
   const controlClient = faultyClient(client, conflictPolicy);
   const agentClient = (node: string) =>
     faultyClient(client, (call) =>
-      partitioned.has(node)
+      cutOff.has(node)
         ? new ApiError('ServiceUnavailable', `node ${node} is partitioned from the API (simulation)`)
         : conflictPolicy(call),
     );
@@ -277,6 +389,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
       clock,
       random: createRandom(seed * 7919 + index * 13 + incarnation),
       address: addressOf(index),
+      ...(coalesce ? { laneClocks: { heartbeat: laneClock('heartbeat'), resync: laneClock('resync') } } : {}),
       ...(d.capacity ? { capacity: d.capacity } : {}),
       ...(d.labels ? { labels: d.labels } : {}),
       onError: report(`agent ${d.name}`),
@@ -320,6 +433,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
       manager.add(
         createNodeLifecycleController({
           ...common,
+          clock: laneClock('nodelifecycle'),
           ...options.nodeLifecycle,
           onError: report('nodelifecycle'),
         }),
@@ -373,10 +487,13 @@ export function createSimulation(options: SimulationOptions): Simulation {
   const faults: Faults = {
     stopNode(name) {
       const n = nodeNamed(name);
-      n.agent.crash();
+      if (n.stopped) return;
       n.stopped = true;
+      const agent = n.agent;
+      act(() => agent.crash());
     },
     async restartNode(name) {
+      await caughtUp();
       const n = nodeNamed(name);
       if (!n.stopped) return;
       n.incarnation++;
@@ -384,46 +501,73 @@ export function createSimulation(options: SimulationOptions): Simulation {
       n.stopped = false;
       await n.agent.start();
     },
-    pauseHeartbeats: (name) => nodeNamed(name).agent.pauseHeartbeats(),
-    resumeHeartbeats: (name) => nodeNamed(name).agent.resumeHeartbeats(),
+    pauseHeartbeats(name) {
+      const agent = nodeNamed(name).agent;
+      paused.add(name);
+      act(() => agent.pauseHeartbeats());
+    },
+    resumeHeartbeats(name) {
+      const agent = nodeNamed(name).agent;
+      paused.delete(name);
+      act(() => agent.resumeHeartbeats());
+    },
     partition(name) {
       nodeNamed(name);
       partitioned.add(name);
+      act(() => cutOff.add(name));
     },
     heal(name) {
       partitioned.delete(name);
+      act(() => cutOff.delete(name));
     },
     async crashContainer(namespace, pod, o = {}) {
+      await caughtUp();
       const c = await containerOf(namespace, pod, o.container).catch(() => undefined);
       if (!c) return false;
       c.runtime.crash(c.id, o.exitCode ?? 1);
       return true;
     },
     async hangContainer(namespace, pod, o = {}) {
+      await caughtUp();
       const c = await containerOf(namespace, pod, o.container).catch(() => undefined);
       if (!c) return false;
       c.runtime.hang(c.id);
       return true;
     },
-    slowRuntime: (name, factor) => nodeNamed(name).runtime.setSlow(factor),
+    slowRuntime(name, factor) {
+      const runtime = nodeNamed(name).runtime;
+      if (factor === 1) slowed.delete(name);
+      else slowed.add(name);
+      act(() => runtime.setSlow(factor));
+    },
     conflictRate(rate) {
       if (!(rate >= 0 && rate <= 1))
         throw new RangeError(`conflictRate: Invalid value: ${rate}: must be in [0, 1]`);
       conflictRate = rate;
+      act(() => {
+        activeRate = rate;
+      });
     },
     async restartControllerManager() {
       if (state !== 'running') throw new Error(`simulation is ${state}`);
+      await caughtUp();
       await stopPlane();
       plane = buildControlPlane();
       await startPlane();
     },
     healAll() {
       partitioned.clear();
+      paused.clear();
+      slowed.clear();
       conflictRate = 0;
-      for (const n of nodes) {
-        if (!n.stopped) n.agent.resumeHeartbeats();
-        n.runtime.setSlow(1);
-      }
+      act(() => {
+        cutOff.clear();
+        activeRate = 0;
+        for (const n of nodes) {
+          if (!n.stopped) n.agent.resumeHeartbeats();
+          n.runtime.setSlow(1);
+        }
+      });
     },
   };
 
@@ -446,6 +590,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
 
   async function stop(): Promise<void> {
     if (state === 'stopped') return;
+    await caughtUp();
     const wasRunning = state === 'running';
     state = 'stopped';
     if (wasRunning) {
@@ -467,7 +612,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     for (const object of objects) {
       const kind = lookupKind(object);
       const namespace = kind?.namespaced ? (object.metadata?.namespace ?? 'default') : undefined;
-      let api = client.resource(object.apiVersion, object.kind);
+      let api = testClient.resource(object.apiVersion, object.kind);
       if (namespace) api = api.namespace(namespace);
       const withNamespace = (
         namespace ? { ...object, metadata: { ...object.metadata, namespace } } : object
@@ -487,6 +632,46 @@ export function createSimulation(options: SimulationOptions): Simulation {
     return out;
   }
 
+  const graceMs = options.nodeLifecycle?.gracePeriodMs ?? DEFAULT_NODE_MONITOR_GRACE_MS;
+  /** Heartbeat period of the agents (their default). */
+  const HEARTBEAT_MS = 10_000;
+  /**
+   * Holding the heartbeat and node-lifecycle lanes until the next catch-up decides nothing
+   * differently when: no fault is active (every agent renews at its cadence, every write succeeds),
+   * every Node is Ready and untainted (a heartbeat only refreshes times, the controller has nothing to
+   * do), and every Lease is fresh enough that its next renewal comes before the controller's deadline.
+   */
+  const coalescible = () => {
+    if (!coalesce || state !== 'running' || conflictRate > 0) return false;
+    if (partitioned.size > 0 || paused.size > 0 || slowed.size > 0 || unsteady.size > 0) return false;
+    const now = clock.now();
+    for (const n of nodes) {
+      if (n.stopped) return false;
+      const renewed = renewedAt.get(n.name);
+      if (renewed === undefined || renewed + graceMs <= now + HEARTBEAT_MS) return false;
+    }
+    return true;
+  };
+
+  /**
+   * Advances by `ms`. When the cluster is coalescible, the lanes are held — and stay held across
+   * calls, until something needs the exact state: a write through the test client, any call of it
+   * about Nodes or Leases, a fault, `stop`. Everything that could make holding inexact goes through
+   * one of those, and each catches up first, from a state with nothing in flight.
+   */
+  async function advance(ms: number): Promise<void> {
+    if (!(ms >= 0)) throw new RangeError(`runFor: ms must be a non-negative number, got ${ms}`);
+    if (pending) await quiesce();
+    const end = clock.now() + ms;
+    if (clock.holding || coalescible()) {
+      // Resyncs only re-read unchanged pods while no agent waits on a retry or back-off (a resync
+      // would cut that short): only then are they held too (joining a hold already running).
+      const resyncIdle = nodes.every((n) => n.stopped || (n.agent.idle && n.agent.delayed === 0));
+      clock.holdLanes(resyncIdle ? LANES : LANES.filter((l) => l !== 'resync'));
+    }
+    await clock.advanceTo(end);
+  }
+
   async function runUntil(
     check: () => boolean | Promise<boolean>,
     o: { timeoutMs?: number; stepMs?: number; what?: string } = {},
@@ -499,7 +684,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
           `timed out after ${o.timeoutMs ?? 600_000} virtual ms waiting for ${o.what ?? 'condition'}`,
         );
       }
-      await clock.advance(o.stepMs ?? 1_000);
+      await advance(o.stepMs ?? 1_000);
     }
   }
 
@@ -532,7 +717,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     const max = o.maxMs ?? 30 * 60_000;
     const from = clock.now();
     for (;;) {
-      await clock.advance(step);
+      await advance(step);
       await o.onStep?.();
       if (isIdle() && clock.now() - lastChangeAt >= quiet && !(await evictionPending()))
         return clock.now() - from;
@@ -555,7 +740,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     clock,
     backend,
     store,
-    client,
+    client: testClient,
     get nodes(): readonly SimNode[] {
       return nodes.map((n) => ({
         name: n.name,
@@ -586,7 +771,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     start,
     stop,
     apply,
-    runFor: (ms) => clock.advance(ms),
+    runFor: advance,
     runUntil,
     runUntilSettled,
     get idle() {

@@ -115,6 +115,9 @@ const POD_UPDATE_FORBIDDEN =
 
 /** `ValidatePodUpdate`: only images, activeDeadlineSeconds and added tolerations may change. */
 function validatePodUpdate(next: Pod, prev: Pod): ErrorList {
+  // The same spec object (a status update in the store, which shares unchanged subtrees): nothing
+  // below can differ.
+  if (next.spec !== undefined && next.spec === prev.spec) return [];
   const mask = (pod: Pod) => {
     const spec = pod.spec ?? { containers: [] };
     return {

@@ -217,6 +217,8 @@ export class Reflector<T extends ApiObject> {
   }
 }
 
+const INTEGER = /^[0-9]+$/;
+
 /**
  * The resume point after seeing `next`. Kubernetes calls resourceVersions opaque, but every Flotilla
  * server issues integers, and a watch from '0' replays the current objects in key order, not revision
@@ -225,8 +227,7 @@ export class Reflector<T extends ApiObject> {
 function newer(current: string | undefined, next: string | undefined): string | undefined {
   if (!next) return current;
   if (current === undefined) return next;
-  const integer = /^[0-9]+$/;
-  if (integer.test(current) && integer.test(next)) {
+  if (INTEGER.test(current) && INTEGER.test(next)) {
     if (next.length !== current.length) return next.length > current.length ? next : current;
     return next > current ? next : current;
   }

@@ -32,15 +32,22 @@ describe('createNodeLifecycleController', () => {
       metadata: { name: 'n1' },
       spec: { holderIdentity: 'n1', leaseDurationSeconds: 40, renewTime: toRFC3339Micro(clock.now()) },
     });
-    await client
-      .resource('v1', 'Pod')
-      .namespace('default')
-      .create({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'p' },
-        spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'i' }] },
-      });
+    const podApi = client.resource('v1', 'Pod').namespace('default');
+    const pod = await podApi.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'i' }] },
+    });
+    await podApi.updateStatus({
+      ...pod,
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now() }],
+      },
+    });
+    const podReady = async () =>
+      (await podApi.get('p')).status?.conditions?.find((c) => c.type === 'Ready')?.status;
     const manager = new ControllerManager();
     manager.add(createNodeLifecycleController({ client, informers: plane.informers, clock }));
     plane.informers.start();
@@ -50,9 +57,16 @@ describe('createNodeLifecycleController', () => {
     const ready = (n: Node) => n.status?.conditions?.find((c) => c.type === 'Ready')?.status;
     await clock.advance(30_000);
     expect(ready(await nodes.get('n1'))).toBe('True');
+    expect(await podReady()).toBe('True');
     await clock.advance(15_000);
     const silent = await nodes.get('n1');
     expect(ready(silent)).toBe('Unknown');
+    // MarkPodsNotReady: the pod is no longer Ready (endpoints drop it), with a Warning Event.
+    expect(await podReady()).toBe('False');
+    const events = (await client.resource('v1', 'Event').namespace('default').list()).items;
+    expect(events.map((e) => [e.involvedObject.name, e.type, e.reason, e.message])).toEqual([
+      ['p', 'Warning', 'NodeNotReady', 'Node is not ready'],
+    ]);
     expect(silent.spec?.taints?.map((t) => t.key)).toEqual([TAINT_NODE_UNREACHABLE, TAINT_NODE_UNREACHABLE]);
     await clock.advance(290_000);
     expect((await client.resource('v1', 'Pod').list()).items).toHaveLength(1);

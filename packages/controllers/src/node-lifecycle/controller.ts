@@ -1,5 +1,5 @@
 import { isConflict, isNotFound, type Pod } from '@flotilla/api';
-import type { Client, SharedInformerFactory } from '@flotilla/client';
+import { type Client, EventRecorder, type SharedInformerFactory } from '@flotilla/client';
 import type { Clock } from '@flotilla/clock';
 import { map } from 'rxjs';
 import { Controller } from '../controller.js';
@@ -23,11 +23,14 @@ export interface NodeLifecycleControllerOptions {
 
 /**
  * The node lifecycle controller: watches Nodes and their Leases in `kube-node-lease`, marks a node
- * whose agent went silent NotReady, taints it unreachable, and evicts its pods after the timeout so
- * that their controllers replace them elsewhere. Decisions are `planNodeLifecycle`'s.
+ * whose agent went silent NotReady, marks its pods not Ready (Kubernetes' `MarkPodsNotReady`, with a
+ * `NodeNotReady` Warning Event on each, so that endpoints drop them), taints it unreachable, and
+ * evicts its pods after the timeout so that their controllers replace them elsewhere. Decisions are
+ * `planNodeLifecycle`'s.
  */
 export function createNodeLifecycleController(options: NodeLifecycleControllerOptions): Controller {
   const { client, clock } = options;
+  const recorder = new EventRecorder(client, clock, 'node-controller');
   const nodes = options.informers.informerFor('v1', 'Node');
   const leases = options.informers.informerFor('coordination.k8s.io/v1', 'Lease', {
     namespace: 'kube-node-lease',
@@ -49,7 +52,7 @@ export function createNodeLifecycleController(options: NodeLifecycleControllerOp
         ...(options.gracePeriodMs === undefined ? {} : { gracePeriodMs: options.gracePeriodMs }),
         ...(options.evictionTimeoutMs === undefined ? {} : { evictionTimeoutMs: options.evictionTimeoutMs }),
       });
-      await execute(client, node.metadata?.name ?? request.name, plan.actions);
+      await execute(client, recorder, node.metadata?.name ?? request.name, plan.actions);
       return plan.requeueAfter === undefined ? {} : { requeueAfter: plan.requeueAfter };
     },
   };
@@ -64,7 +67,12 @@ export function createNodeLifecycleController(options: NodeLifecycleControllerOp
   });
 }
 
-async function execute(client: Client, name: string, actions: readonly NodeLifecycleAction[]): Promise<void> {
+async function execute(
+  client: Client,
+  recorder: EventRecorder,
+  name: string,
+  actions: readonly NodeLifecycleAction[],
+): Promise<void> {
   const nodes = client.resource('v1', 'Node');
   for (const action of actions) {
     switch (action.type) {
@@ -80,6 +88,21 @@ async function execute(client: Client, name: string, actions: readonly NodeLifec
           spec: { taints: action.taints.length > 0 ? action.taints : null },
         } as never);
         break;
+      case 'markPodNotReady': {
+        const pod = action.pod;
+        try {
+          await client
+            .resource('v1', 'Pod')
+            .namespace(pod.metadata?.namespace ?? '')
+            .updateStatus(pod);
+        } catch (error) {
+          if (isNotFound(error)) break; // gone: nothing to mark
+          throw error; // a Conflict: the agent wrote meanwhile; re-plan from fresh state
+        }
+        // After the write, as Kubernetes does, so that the pod still exists.
+        await recorder.record(pod, 'Warning', 'NodeNotReady', 'Node is not ready');
+        break;
+      }
       case 'evictPod':
         try {
           await client

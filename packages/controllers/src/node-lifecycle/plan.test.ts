@@ -153,6 +153,53 @@ describe('planNodeLifecycle', () => {
     expect(untaint?.type === 'setTaints' && untaint.taints).toEqual([]);
   });
 
+  it('MarkPodsNotReady: once the node is Unknown, pods Ready since before become Ready=False', () => {
+    const readyPod = (name: string, since: number): Pod => ({
+      ...pod(name),
+      metadata: { ...pod(name).metadata, resourceVersion: '3' },
+      status: {
+        phase: 'Running',
+        conditions: [
+          { type: 'PodScheduled', status: 'True', lastTransitionTime: toRFC3339(T0) },
+          { type: 'Ready', status: 'True', lastTransitionTime: toRFC3339(since) },
+        ],
+      },
+    });
+    const unknownAt50: Node = {
+      ...node('Unknown'),
+      status: {
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'Unknown',
+            reason: 'NodeStatusUnknown',
+            lastHeartbeatTime: toRFC3339(T0),
+            lastTransitionTime: toRFC3339(s(50)),
+          },
+        ],
+      },
+    };
+    const pods = [readyPod('a', s(5)), readyPod('b', s(60)), { ...pod('c'), status: { phase: 'Pending' } }];
+    const plan = planNodeLifecycle(unknownAt50, lease(s(10)), pods, { now: s(51) });
+    // Only `a`: `b` was reported Ready by its agent after the node went Unknown, `c` was never Ready.
+    expect(plan.actions.map((a) => a.type)).toEqual(['markPodNotReady', 'setTaints']);
+    const marked = plan.actions[0];
+    expect(marked?.type === 'markPodNotReady' && marked.pod.metadata).toMatchObject({
+      name: 'a',
+      resourceVersion: '3',
+    });
+    expect(marked?.type === 'markPodNotReady' && marked.pod.status?.conditions).toEqual([
+      { type: 'PodScheduled', status: 'True', lastTransitionTime: toRFC3339(T0) },
+      { type: 'Ready', status: 'False', lastTransitionTime: toRFC3339(s(51)) },
+    ]);
+    // Not before the node is Unknown, and not again once marked.
+    expect(planNodeLifecycle(node('True'), lease(s(10)), pods, { now: s(20) }).actions).toEqual([]);
+    const after = marked?.type === 'markPodNotReady' ? marked.pod : pods[0]!;
+    expect(
+      planNodeLifecycle(unknownAt50, lease(s(10)), [after], { now: s(52) }).actions.map((a) => a.type),
+    ).toEqual(['setTaints']);
+  });
+
   it('takes the latest of lease renewal, Ready heartbeat and creation as the last heartbeat', () => {
     expect(lastHeartbeat(node('True'), undefined)).toBe(T0);
     expect(lastHeartbeat(node('True'), lease(s(30)))).toBe(s(30));

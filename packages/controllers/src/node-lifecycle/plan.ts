@@ -20,7 +20,12 @@ export type NodeLifecycleAction =
   /** Replaces `spec.taints` (adds or removes the unreachable taints). */
   | { readonly type: 'setTaints'; readonly resourceVersion: string; readonly taints: Taint[] }
   /** Deletes a pod that does not tolerate the unreachable taint for long enough. */
-  | { readonly type: 'evictPod'; readonly namespace: string; readonly name: string; readonly uid: string };
+  | { readonly type: 'evictPod'; readonly namespace: string; readonly name: string; readonly uid: string }
+  /**
+   * Kubernetes' `MarkPodsNotReady`: the pod's Ready condition becomes False (its reason and message
+   * kept, `lastTransitionTime` now) so that endpoints drop it; `pod` is the pod with that status.
+   */
+  | { readonly type: 'markPodNotReady'; readonly pod: Pod };
 
 export interface NodeLifecyclePlan {
   readonly actions: readonly NodeLifecycleAction[];
@@ -56,6 +61,8 @@ function tolerationFor(pod: Pod): Toleration | undefined {
  * with taint-based eviction):
  * - no heartbeat (Lease renewal) for `gracePeriodMs` → Ready becomes Unknown and the node gets the
  *   `node.kubernetes.io/unreachable` NoSchedule and NoExecute taints;
+ * - once Ready is Unknown, every pod on the node that was Ready before is marked not Ready
+ *   (`MarkPodsNotReady`: Ready=False; a pod its agent reported Ready again since is left alone);
  * - a pod on a tainted node is evicted (deleted) `evictionTimeoutMs` after the taint was added, or after
  *   its own `tolerationSeconds`; a pod tolerating the taint without `tolerationSeconds` stays;
  * - once heartbeats are back and the agent reports Ready again, the taints are removed.
@@ -101,8 +108,19 @@ export function planNodeLifecycle(
           },
     );
     actions.push({ type: 'markUnknown', resourceVersion: rv, status: { ...node.status, conditions } });
-    // The taints follow on the next pass, against the resourceVersion this write produces.
+    // The pods and the taints follow on the next pass, against the resourceVersion this write produces.
     return { actions, requeueAfter: 1 };
+  }
+  const unknownSince = parseRFC3339(ready(node)?.lastTransitionTime ?? '') ?? now;
+  for (const pod of pods) {
+    const podReady = pod.status?.conditions?.find((c) => c.type === 'Ready');
+    if (podReady?.status !== 'True') continue;
+    // Ready since before the node went Unknown (not re-reported by a live agent since).
+    if ((parseRFC3339(podReady.lastTransitionTime ?? '') ?? 0) >= unknownSince) continue;
+    const conditions = (pod.status?.conditions ?? []).map((c) =>
+      c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: stamp } : c,
+    );
+    actions.push({ type: 'markPodNotReady', pod: { ...pod, status: { ...pod.status, conditions } } });
   }
   if (tainted.length < 2) {
     actions.push({
