@@ -160,17 +160,7 @@ export function execResultStatus(
   command: readonly string[],
   result: { readonly exitCode: number; readonly startError?: string },
 ): ExecStatus {
-  if (result.startError !== undefined) {
-    const message = `error executing command in container: ${result.startError}`;
-    return {
-      metadata: {},
-      status: 'Failure',
-      message: `Internal error occurred: ${message}`,
-      reason: 'InternalError',
-      details: { causes: [{ message }] },
-      code: 500,
-    };
-  }
+  if (result.startError !== undefined) return internalErrorStatus(result.startError);
   if (result.exitCode === 0) return { metadata: {}, status: 'Success' };
   return {
     metadata: {},
@@ -187,7 +177,11 @@ export function execErrorStatus(error: unknown): ExecStatus {
     const s = statusOf(error);
     return { metadata: {}, status: 'Failure', message: s.message, reason: s.reason, code: s.code };
   }
-  const why = error instanceof Error ? error.message : String(error);
+  return internalErrorStatus(error instanceof Error ? error.message : String(error));
+}
+
+/** The 500 InternalError Status of a command that could not be run, `why` naming the cause. */
+function internalErrorStatus(why: string): ExecStatus {
   const message = `error executing command in container: ${why}`;
   return {
     metadata: {},

@@ -3,75 +3,37 @@
  * agent, on one-node clusters with the simulated runtime and with the process runtime (the `web`
  * example image as a real process). Loopback only.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Cluster, createCluster } from '@flotilla/host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiServer, createApiServer } from './server.js';
+import {
+  type KubectlCluster,
+  processesOfPod,
+  runKubectl,
+  startKubectlCluster,
+} from './kubectl-harness.test-support.js';
 
 const IMAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../examples/images');
-
-/** Pids of live processes whose environment has HOSTNAME=<pod> (the process runtime sets it). */
-function processesOfPod(hostname: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (env.includes(`HOSTNAME=${hostname}`)) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
-}
 
 describe.each([
   { runtime: 'simulated' as const, image: 'busybox:1.36' },
   { runtime: 'process' as const, image: 'web:v1' },
 ])('kubectl exec through the API server and the node agent ($runtime runtime)', ({ runtime, image }) => {
   const POD = `exec-e2e-${runtime}-${randomBytes(3).toString('hex')}`;
-  let cluster: Cluster;
-  let server: ApiServer;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
+  let k: KubectlCluster;
 
   /** Runs kubectl with `input` on its stdin (none: stdin closed). */
-  function kubectl(
-    args: string[],
-    input?: string,
-  ): Promise<{ out: string; err: string; code: number | null }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('kubectl', args, { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: 15_000 });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-      });
-      child.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ out, err, code }));
-      child.stdin.end(input ?? '');
-    });
-  }
+  const kubectl = (args: string[], input?: string) => runKubectl(k.env, args, { input, timeoutMs: 15_000 });
 
   beforeAll(async () => {
-    cluster = createCluster({ runtime, imageDir: IMAGE_DIR, nodes: 1 });
-    await cluster.start();
-    server = await createApiServer({
-      store: cluster.store,
-      clock: cluster.clock,
-      nodes: cluster.nodeConnections(),
+    k = await startKubectlCluster({
+      runtime,
+      imageDir: IMAGE_DIR,
+      nodes: 1,
+      nodeConnections: true,
+      prefix: 'flotilla-exec-',
     });
-    dir = mkdtempSync(join(tmpdir(), 'flotilla-exec-'));
-    writeFileSync(join(dir, 'kubeconfig'), server.kubeconfig());
-    env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: join(dir, 'kubeconfig') };
     const created = await kubectl([
       'run',
       POD,
@@ -85,9 +47,7 @@ describe.each([
   }, 20_000);
 
   afterAll(async () => {
-    await server?.close();
-    await cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await k?.close();
     expect(processesOfPod(POD)).toEqual([]);
   });
 

@@ -1,11 +1,10 @@
 import { request as httpRequest } from 'node:http';
 import { ApiError } from '@flotilla/api';
-import type { StoreObject } from '@flotilla/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { InputQueue } from './exec.js';
 import type { NodeConnections, NodeExecOptions } from './logs.js';
-import { startTestServer, type TestServer } from './test-support.js';
+import { addPod, startTestServer, type TestServer } from './test-support.js';
 
 const V5 = 'v5.channel.k8s.io';
 const EXEC = '/api/v1/namespaces/default/pods';
@@ -63,43 +62,6 @@ function fakeNodes() {
     },
   };
   return { nodes, calls };
-}
-
-async function addPod(
-  t: TestServer,
-  name: string,
-  options: { node?: string; waiting?: string; containers?: string[] } = {},
-): Promise<void> {
-  const containers = options.containers ?? ['web'];
-  const created = await t.store.create({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      ...(options.node === undefined ? {} : { nodeName: options.node }),
-      containers: containers.map((c) => ({ name: c, image: 'web:v1' })),
-    },
-  } as StoreObject);
-  if (options.node === undefined) return;
-  await t.store.update(
-    {
-      ...created,
-      status: {
-        phase: options.waiting ? 'Pending' : 'Running',
-        containerStatuses: containers.map((c) => ({
-          name: c,
-          image: 'web:v1',
-          imageID: '',
-          ready: !options.waiting,
-          restartCount: 0,
-          state: options.waiting
-            ? { waiting: { reason: options.waiting } }
-            : { running: { startedAt: '2026-01-01T00:00:00Z' } },
-        })),
-      },
-    } as StoreObject,
-    { subresource: 'status' },
-  );
 }
 
 const wsUrl = (t: TestServer, path: string) => `${t.server.url.replace(/^http/, 'ws')}${path}`;

@@ -18,6 +18,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { discardBody, readBody } from './http.js';
 import { nodeHttpTransport } from './http-transport.js';
 import { createInflightLimiter, inflightKind } from './inflight.js';
+import { collectOutput, kubectlEnv } from './kubectl-harness.test-support.js';
 import { route } from './routes.js';
 import { type ApiServer, type ApiServerOptions, createApiServer } from './server.js';
 import { configMap, openWatch } from './test-support.js';
@@ -335,26 +336,19 @@ describe('in-flight limits', () => {
       await until(() => gate.waiting === 1, 'one read parked');
       // -v=4 makes client-go log each Retry-After it honours.
       const child = spawn('kubectl', ['-v=4', 'get', 'configmap', 'held', '-o', 'name'], {
-        env: { PATH: process.env.PATH, HOME: dir, KUBECONFIG: join(dir, 'kubeconfig') },
+        env: kubectlEnv(dir),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-      });
-      child.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-      });
+      const { out, err } = collectOutput(child);
       const code = new Promise<number | null>((resolve) => child.once('exit', resolve));
       try {
-        await until(() => /Got a Retry-After 1s response for attempt 1/.test(err), 'kubectl to get a 429');
+        await until(() => /Got a Retry-After 1s response for attempt 1/.test(err()), 'kubectl to get a 429');
       } finally {
         gate.open();
       }
       expect((await held).status).toBe(200);
       expect(await code).toBe(0);
-      expect(out).toBe('configmap/held\n');
+      expect(out()).toBe('configmap/held\n');
     } finally {
       transport.close();
       rmSync(dir, { recursive: true, force: true });

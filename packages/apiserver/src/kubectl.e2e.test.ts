@@ -3,81 +3,33 @@
  * with a bearer token, on an embedded cluster (controllers, scheduler, simulated nodes).
  * Skipped when kubectl is not on PATH.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { type Cluster, createCluster } from '@flotilla/host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiServer, createApiServer } from './server.js';
-
-const run = promisify(execFile);
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
-
-const DEPLOYMENT = (replicas: number, image: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: ${image}
-        ports:
-        - containerPort: 80
-`;
+import {
+  deploymentYaml,
+  hasKubectl,
+  type KubectlCluster,
+  startKubectlCluster,
+} from './kubectl-harness.test-support.js';
 
 // kubectl is on every Flotilla machine (see shared/docs/TOOLCHAIN.md): without it this suite fails, loudly.
 describe('kubectl 1.32 against the API server', () => {
   it('finds kubectl on the PATH', () => {
-    expect(hasKubectl).toBe(true);
+    expect(hasKubectl()).toBe(true);
   });
 
-  let cluster: Cluster;
-  let server: ApiServer;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-
-  async function kubectl(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-    try {
-      const { stdout, stderr } = await run('kubectl', args, { env, timeout: 20_000 });
-      return { out: stdout, err: stderr, code: 0 };
-    } catch (error) {
-      const e = error as { stdout?: string; stderr?: string; code?: number };
-      return { out: e.stdout ?? '', err: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : 1 };
-    }
-  }
-
-  async function ok(...args: string[]): Promise<string> {
-    const r = await kubectl(...args);
-    expect(r.code, `kubectl ${args.join(' ')}: ${r.err}`).toBe(0);
-    return r.out;
-  }
+  let k: KubectlCluster;
+  const kubectl = (...args: string[]) => k.kubectl(...args);
+  const ok = (...args: string[]) => k.ok(...args);
 
   beforeAll(async () => {
-    cluster = createCluster({ nodes: 2, runtime: 'simulated' });
-    await cluster.start();
-    server = await createApiServer({ store: cluster.store, clock: cluster.clock });
-    dir = mkdtempSync(join(tmpdir(), 'flotilla-kubectl-'));
-    writeFileSync(join(dir, 'kubeconfig'), server.kubeconfig());
-    writeFileSync(join(dir, 'v1.yaml'), DEPLOYMENT(3, 'nginx:1.7.9'));
-    writeFileSync(join(dir, 'v2.yaml'), DEPLOYMENT(2, 'nginx:1.7.9'));
-    env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: join(dir, 'kubeconfig') };
+    k = await startKubectlCluster({ nodes: 2, runtime: 'simulated', prefix: 'flotilla-kubectl-' });
+    writeFileSync(join(k.dir, 'v1.yaml'), deploymentYaml(3, 'nginx:1.7.9'));
+    writeFileSync(join(k.dir, 'v2.yaml'), deploymentYaml(2, 'nginx:1.7.9'));
   });
 
-  afterAll(async () => {
-    await server?.close();
-    await cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => k?.close());
 
   it('version: the dispatcher picks 1.32 from /version', async () => {
     expect(await ok('version')).toMatch(/Server Version: v1\.32\./);
@@ -93,7 +45,7 @@ describe('kubectl 1.32 against the API server', () => {
   });
 
   it('create -f validates through OpenAPI and the controllers roll the Deployment out', async () => {
-    expect(await ok('create', '-f', join(dir, 'v1.yaml'))).toBe('deployment.apps/web created\n');
+    expect(await ok('create', '-f', join(k.dir, 'v1.yaml'))).toBe('deployment.apps/web created\n');
     expect(await ok('rollout', 'status', 'deployment/web', '--timeout=20s')).toContain(
       'successfully rolled out',
     );
@@ -129,7 +81,7 @@ describe('kubectl 1.32 against the API server', () => {
     expect(await ok('get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toBe(
       'nginx:1.9.1',
     );
-    expect(await ok('apply', '-f', join(dir, 'v2.yaml'))).toContain('deployment.apps/web configured');
+    expect(await ok('apply', '-f', join(k.dir, 'v2.yaml'))).toContain('deployment.apps/web configured');
     expect(await ok('get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}')).toBe('2');
   });
 
@@ -143,8 +95,8 @@ describe('kubectl 1.32 against the API server', () => {
   });
 
   it('rejects a wrong token', async () => {
-    const bad = join(dir, 'bad-kubeconfig');
-    writeFileSync(bad, server.kubeconfig().replace(/token: .*/, 'token: wrong'));
+    const bad = join(k.dir, 'bad-kubeconfig');
+    writeFileSync(bad, k.server.kubeconfig().replace(/token: .*/, 'token: wrong'));
     const r = await kubectl('--kubeconfig', bad, 'get', 'pods');
     expect(r.code).toBe(1);
     expect(r.err).toContain('You must be logged in to the server (Unauthorized)');

@@ -2,57 +2,28 @@
  * End to end: the real `kubectl logs` (plain, --tail, --timestamps, -f) through the API server and the
  * node agent, on a one-node cluster running the `web` example image as a real process. Loopback only.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { type Cluster, createCluster } from '@flotilla/host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiServer, createApiServer } from './server.js';
+import { type KubectlCluster, processesOfPod, startKubectlCluster } from './kubectl-harness.test-support.js';
 
-const run = promisify(execFile);
 const IMAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../examples/images');
 const POD = `logs-e2e-${randomBytes(3).toString('hex')}`;
 const LISTENING = /^web v1 listening on 127\.0\.0\.1:\d+$/;
 
-/** Pids of live processes whose environment has HOSTNAME=<pod> (the process runtime sets it). */
-function processesOfPod(hostname: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (env.includes(`HOSTNAME=${hostname}`)) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
-}
-
 describe('kubectl logs through the API server and the node agent', () => {
-  let cluster: Cluster;
-  let server: ApiServer;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
+  let k: KubectlCluster;
   const children = new Set<ChildProcess>();
-
-  async function kubectl(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-    try {
-      const { stdout, stderr } = await run('kubectl', args, { env, timeout: 10_000 });
-      return { out: stdout, err: stderr, code: 0 };
-    } catch (error) {
-      const e = error as { stdout?: string; stderr?: string; code?: number };
-      return { out: e.stdout ?? '', err: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : 1 };
-    }
-  }
+  const kubectl = (...args: string[]) => k.kubectl(...args);
 
   /** `kubectl logs -f …` as a child: its output so far, a wait for a pattern, and its exit. */
   function follow(...args: string[]) {
-    const child = spawn('kubectl', ['logs', '-f', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('kubectl', ['logs', '-f', ...args], {
+      env: k.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     let out = '';
     let err = '';
@@ -89,16 +60,14 @@ describe('kubectl logs through the API server and the node agent', () => {
   }
 
   beforeAll(async () => {
-    cluster = createCluster({ runtime: 'process', imageDir: IMAGE_DIR, nodes: 1 });
-    await cluster.start();
-    server = await createApiServer({
-      store: cluster.store,
-      clock: cluster.clock,
-      nodes: cluster.nodeConnections(),
+    k = await startKubectlCluster({
+      runtime: 'process',
+      imageDir: IMAGE_DIR,
+      nodes: 1,
+      nodeConnections: true,
+      prefix: 'flotilla-logs-',
+      timeoutMs: 10_000,
     });
-    dir = mkdtempSync(join(tmpdir(), 'flotilla-logs-'));
-    writeFileSync(join(dir, 'kubeconfig'), server.kubeconfig());
-    env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: join(dir, 'kubeconfig') };
     const created = await kubectl('run', POD, '--image=web:v1', '--port=8080');
     expect(created.code, created.err).toBe(0);
     const ready = await kubectl('wait', '--for=condition=Ready', `pod/${POD}`, '--timeout=8s');
@@ -107,9 +76,7 @@ describe('kubectl logs through the API server and the node agent', () => {
 
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
-    await server?.close();
-    await cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await k?.close();
     expect(processesOfPod(POD)).toEqual([]);
   });
 

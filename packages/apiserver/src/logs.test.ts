@@ -1,8 +1,7 @@
 import { ApiError } from '@flotilla/api';
-import type { StoreObject } from '@flotilla/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type NodeConnections, type NodeLogLine, type NodeLogOptions, rfc3339Nano } from './logs.js';
-import { startTestServer, type TestServer } from './test-support.js';
+import { addPod, startTestServer, type TestServer } from './test-support.js';
 
 const PODS = '/api/v1/namespaces/default/pods';
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 5, 120);
@@ -61,44 +60,6 @@ function fakeNodes(lines: NodeLogLine[], fail?: ApiError) {
     },
   };
   return { nodes, calls, live };
-}
-
-async function addPod(
-  t: TestServer,
-  name: string,
-  options: { containers?: string[]; node?: string; waiting?: string; restarted?: boolean } = {},
-): Promise<void> {
-  const containers = options.containers ?? ['web'];
-  const created = await t.store.create({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      ...(options.node === undefined ? {} : { nodeName: options.node }),
-      containers: containers.map((c) => ({ name: c, image: 'web:v1' })),
-    },
-  } as StoreObject);
-  if (options.node === undefined) return;
-  await t.store.update(
-    {
-      ...created,
-      status: {
-        phase: options.waiting ? 'Pending' : 'Running',
-        containerStatuses: containers.map((c) => ({
-          name: c,
-          image: 'web:v1',
-          imageID: '',
-          ready: !options.waiting,
-          restartCount: options.restarted ? 1 : 0,
-          state: options.waiting
-            ? { waiting: { reason: options.waiting } }
-            : { running: { startedAt: '2026-01-01T00:00:00Z' } },
-          ...(options.restarted ? { lastState: { terminated: { exitCode: 1 } } } : {}),
-        })),
-      },
-    } as StoreObject,
-    { subresource: 'status' },
-  );
 }
 
 const LINES: NodeLogLine[] = [

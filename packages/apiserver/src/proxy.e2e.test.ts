@@ -4,25 +4,23 @@
  * list, Table, watch, create, patch, delete and errors. The proxy is stopped at the end and must be gone.
  * Loopback only.
  */
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { ConfigMap } from '@flotilla/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOk, hasKubectl, kubectlEnv, runKubectl } from './kubectl-harness.test-support.js';
 import {
   configMap,
   openWatch,
+  parseJson,
   startTestServer,
   TABLE_ACCEPT,
   type TestServer,
   type WatchStream,
 } from './test-support.js';
-
-const run = promisify(execFile);
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 
 /** True while a process with this pid exists (a zombie counts as gone once reaped by its parent). */
 function alive(pid: number): boolean {
@@ -37,7 +35,7 @@ function alive(pid: number): boolean {
 // kubectl is on every Flotilla machine (see shared/docs/TOOLCHAIN.md): without it this suite fails, loudly.
 describe('kubectl proxy in front of the API server', () => {
   it('finds kubectl on the PATH', () => {
-    expect(hasKubectl).toBe(true);
+    expect(hasKubectl()).toBe(true);
   });
 
   let t: TestServer;
@@ -54,7 +52,7 @@ describe('kubectl proxy in front of the API server', () => {
     dir = mkdtempSync(join(tmpdir(), 'flotilla-proxy-'));
     writeFileSync(join(dir, 'kubeconfig'), t.server.kubeconfig());
     const child = spawn('kubectl', ['proxy', '--port=0'], {
-      env: { PATH: process.env.PATH, HOME: dir, KUBECONFIG: join(dir, 'kubeconfig') },
+      env: kubectlEnv(dir),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     proxy = child;
@@ -117,14 +115,8 @@ describe('kubectl proxy in front of the API server', () => {
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
     // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
-    return { status: res.status, headers: res.headers, text, body: parsed as any };
+    return { status: res.status, headers: res.headers, text, body: parseJson(text) as any };
   }
 
   it('adds the credentials: the server refuses the same request without them', async () => {
@@ -264,9 +256,11 @@ describe('kubectl proxy in front of the API server', () => {
 
   it('kubectl itself works through the proxy over plain http (discovery, Table, protobuf create)', async () => {
     const home = join(dir, 'through-proxy');
-    const env = { PATH: process.env.PATH, HOME: home, KUBECONFIG: join(home, 'none') };
-    const kubectl = (...args: string[]) =>
-      run('kubectl', [`--server=${base}`, ...args], { env, timeout: 20_000 }).then((r) => r.stdout);
+    const env = kubectlEnv(home, join(home, 'none'));
+    const kubectl = async (...args: string[]) => {
+      const withServer = [`--server=${base}`, ...args];
+      return expectOk(withServer, await runKubectl(env, withServer));
+    };
     expect(await kubectl('create', 'configmap', 'via-proxy', '--from-literal=a=b')).toBe(
       'configmap/via-proxy created\n',
     );

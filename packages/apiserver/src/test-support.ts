@@ -1,7 +1,7 @@
 /** Test helpers: a server over a fresh in-memory store, and a small fetch wrapper. */
 import type { Clock } from '@flotilla/clock';
 import { VirtualClock } from '@flotilla/clock';
-import { MemoryBackend, ObjectStore } from '@flotilla/store';
+import { MemoryBackend, ObjectStore, type StoreObject } from '@flotilla/store';
 import { type ApiServer, type ApiServerOptions, createApiServer } from './server.js';
 
 export interface TestServer {
@@ -54,19 +54,22 @@ export async function startTestServer(
         ...(body === undefined ? {} : { body }),
       });
       const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, headers: res.headers, body: parsed, text };
+      return { status: res.status, headers: res.headers, body: parseJson(text), text };
     },
     async close() {
       await server.close();
       store.close();
     },
   };
+}
+
+/** `text` as JSON, or `undefined` when it is not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export const TABLE_ACCEPT =
@@ -151,4 +154,46 @@ export async function openWatch(url: string, accept = 'application/json'): Promi
       abort.abort();
     },
   };
+}
+
+/**
+ * Creates a pod with `containers` (default `web`), all on `web:v1`; with a `node`, binds it there and
+ * gives it a status: Running and ready, or Pending on `waiting`; `restarted` once after exit code 1.
+ */
+export async function addPod(
+  t: TestServer,
+  name: string,
+  options: { containers?: string[]; node?: string; waiting?: string; restarted?: boolean } = {},
+): Promise<void> {
+  const containers = options.containers ?? ['web'];
+  const created = await t.store.create({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      ...(options.node === undefined ? {} : { nodeName: options.node }),
+      containers: containers.map((c) => ({ name: c, image: 'web:v1' })),
+    },
+  } as StoreObject);
+  if (options.node === undefined) return;
+  await t.store.update(
+    {
+      ...created,
+      status: {
+        phase: options.waiting ? 'Pending' : 'Running',
+        containerStatuses: containers.map((c) => ({
+          name: c,
+          image: 'web:v1',
+          imageID: '',
+          ready: !options.waiting,
+          restartCount: options.restarted ? 1 : 0,
+          state: options.waiting
+            ? { waiting: { reason: options.waiting } }
+            : { running: { startedAt: '2026-01-01T00:00:00Z' } },
+          ...(options.restarted ? { lastState: { terminated: { exitCode: 1 } } } : {}),
+        })),
+      },
+    } as StoreObject,
+    { subresource: 'status' },
+  );
 }

@@ -2,16 +2,22 @@
  * End to end: `flotilla up` as a child process (Node + tsx, from source), driven by the real kubectl
  * 1.32 over its kubeconfig, stopped with SIGINT. Loopback only.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  eventually,
+  killChildren,
+  portIsClosed,
+  processesOfPod,
+  type Running,
+  runKubectl,
+  start,
+} from './kubectl.test-support.js';
 import { KUBECONFIG_MARKER } from './up.js';
 
-const run = promisify(execFile);
 const packageDir = join(import.meta.dirname, '..');
 
 let dir: string;
@@ -20,100 +26,30 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Flotilla {
-  readonly child: ChildProcess;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-  /** Resolves with the first match of `pattern` in stdout; rejects if the process exits first. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+afterEach(killChildren);
 
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-function flotilla(...args: string[]): Flotilla {
+function flotilla(...args: string[]): Running {
   return flotillaWith([], args);
 }
 
 /** `nodeArgs` go to Node before the script (e.g. `--import` of a test-support module). */
-function flotillaWith(nodeArgs: string[], args: string[]): Flotilla {
-  const child = spawn(
+function flotillaWith(nodeArgs: string[], args: string[]): Running {
+  return start(
     process.execPath,
     ['--conditions=@flotilla/source', '--import', 'tsx', ...nodeArgs, 'src/flotilla.ts', ...args],
-    { cwd: packageDir, env: { PATH: process.env.PATH, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: packageDir, env: { PATH: process.env.PATH, HOME: dir }, name: 'flotilla' },
   );
-  children.push(child);
-  let out = '';
-  let err = '';
-  const listeners = new Set<() => void>();
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    for (const l of listeners) l();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    waitFor(pattern, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const m = out.match(pattern);
-          if (!m) return;
-          done();
-          resolve(m);
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`no ${pattern} in ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`));
-        }, timeoutMs);
-        const done = () => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        listeners.add(check);
-        void exited.then(({ code }) => {
-          done();
-          reject(new Error(`flotilla exited (${code}) before ${pattern}; stdout:\n${out}\nstderr:\n${err}`));
-        });
-        check();
-      });
-    },
-  };
 }
 
+/** Runs kubectl against `kubeconfig` and returns its stdout; throws unless it exits 0. */
 async function kubectl(kubeconfig: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, ...args], {
-    env: { PATH: process.env.PATH, HOME: dir },
-    timeout: 15_000,
-  });
-  return stdout;
-}
-
-async function eventually<T>(
-  what: string,
-  read: () => Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs = 20_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await read();
-    if (ok(last)) return last;
-    if (Date.now() > deadline)
-      throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const r = await runKubectl(
+    { PATH: process.env.PATH, HOME: dir },
+    ['--kubeconfig', kubeconfig, ...args],
+    15_000,
+  );
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.err}`);
+  return r.out;
 }
 
 /** A loopback port nothing listens on (bound, then released). */
@@ -127,37 +63,11 @@ function freePort(): Promise<number> {
   });
 }
 
-function portIsClosed(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
-}
-
-/** Pids of live processes whose environment has HOSTNAME=<hostname> (the process runtime sets it). */
-function processesOfPod(hostname: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (env.includes(`HOSTNAME=${hostname}`)) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
-}
-
-async function stopAndCheck(f: Flotilla, port: number, kubeconfig: string): Promise<void> {
+async function stopAndCheck(f: Running, port: number, kubeconfig: string): Promise<void> {
   f.child.kill('SIGINT');
   expect(await f.exited).toEqual({ code: 0, signal: null });
-  expect(f.stdout()).toMatch(/SIGINT: stopping\nstopped\n$/);
-  expect(f.stderr()).toBe('');
+  expect(f.out()).toMatch(/SIGINT: stopping\nstopped\n$/);
+  expect(f.err()).toBe('');
   await checkNothingLeft(port, kubeconfig);
 }
 
@@ -210,7 +120,7 @@ describe('flotilla up', () => {
     );
     const [, exported] = await f.waitFor(/export KUBECONFIG=(\S+)\n/);
     expect(exported).toBe(kubeconfig);
-    expect(f.stdout()).toContain('  kubectl get nodes\n');
+    expect(f.out()).toContain('  kubectl get nodes\n');
     const port = Number((await f.waitFor(/API server: https:\/\/127\.0\.0\.1:(\d+)\n/))[1]);
     expect(port).toBeGreaterThan(0);
     expect(statSync(kubeconfig).mode & 0o777).toBe(0o600);
@@ -322,8 +232,8 @@ ${webPod(real)}`,
 
     f.child.kill('SIGUSR2');
     expect(await f.exited).toEqual({ code: 1, signal: null });
-    expect(f.stderr()).toBe('error: unexpected: boom (injected by the test); stopping\n');
-    expect(f.stdout()).toMatch(/SIGTERM: stopping\nstopped\n$/);
+    expect(f.err()).toBe('error: unexpected: boom (injected by the test); stopping\n');
+    expect(f.out()).toMatch(/SIGTERM: stopping\nstopped\n$/);
     await checkNothingLeft(port, kubeconfig);
     expect(processesOfPod(pod)).toEqual([]);
   });
@@ -341,16 +251,16 @@ ${webPod(real)}`,
       kubeconfig,
     );
     expect(await f.exited).toEqual({ code: 1, signal: null });
-    expect(f.stdout()).toBe('');
-    expect(f.stderr()).toMatch(/^error: cannot start the cluster: etcd unavailable: .+\n$/);
+    expect(f.out()).toBe('');
+    expect(f.err()).toMatch(/^error: cannot start the cluster: etcd unavailable: .+\n$/);
     expect(statSync(kubeconfig, { throwIfNoEntry: false })).toBeUndefined();
   });
 
   it('rejects bad flags with exit code 2, naming the flag and the rule, without a stack trace', async () => {
     const f = flotilla('up', '--nodes', '0', '--store', 'redis:x');
     expect(await f.exited).toEqual({ code: 2, signal: null });
-    expect(f.stdout()).toBe('');
-    expect(f.stderr()).toBe(
+    expect(f.out()).toBe('');
+    expect(f.err()).toBe(
       [
         'error: --nodes: Invalid value: "0": must be between 1 and 1000',
         'error: --store: Unsupported value: "redis:x": supported values: "memory", "sqlite:PATH", "etcd:URL"',

@@ -7,130 +7,26 @@
  * kubectl's exit code and what it prints. The process runtime runs `examples/images/web` as real
  * processes, so logs and exec show what a container really wrote and really sees. Loopback only.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  children,
+  killChildren,
+  eventually as poll,
+  portIsClosed,
+  processesOfPod,
+  type Running,
+  runKubectl,
+  start,
+} from './kubectl.test-support.js';
 
-const run = promisify(execFile);
 const packageDir = join(import.meta.dirname, '..');
 const NS = 'shop';
 
-interface Result {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
-/** A child process whose output is collected: `waitFor` resolves once stdout matches. */
-interface Running {
-  readonly child: ChildProcess;
-  readonly out: () => string;
-  readonly err: () => string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-}
-
-const children = new Set<ChildProcess>();
-
-function start(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd?: string): Running {
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  let err = '';
-  const listeners = new Set<() => void>();
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    for (const l of listeners) l();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    }),
-  );
-  return {
-    child,
-    out: () => out,
-    err: () => err,
-    exited,
-    waitFor(pattern, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const m = out.match(pattern);
-          if (!m) return;
-          done();
-          resolve(m);
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`no ${pattern} in ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`));
-        }, timeoutMs);
-        const done = () => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        listeners.add(check);
-        void exited.then(({ code }) => {
-          if (!listeners.has(check)) return;
-          done();
-          reject(
-            new Error(`${command} exited (${code}) before ${pattern}; stdout:\n${out}\nstderr:\n${err}`),
-          );
-        });
-        check();
-      });
-    },
-  };
-}
-
-async function eventually<T>(
-  what: string,
-  read: () => Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs = 30_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const last = await read();
-    if (ok(last)) return last;
-    if (Date.now() > deadline)
-      throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function portIsClosed(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
-}
-
-/** Pids of live processes whose environment has HOSTNAME=<pod> (the process runtime sets it). */
-function processesOfPod(pod: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`HOSTNAME=${pod}`))
-        pids.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
-}
+const eventually = <T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000) =>
+  poll(what, read, ok, timeoutMs, 250);
 
 /** Every live descendant of `root` (by parent pid, from /proc/<pid>/stat). */
 function descendants(root: number): number[] {
@@ -216,19 +112,7 @@ describe('kubectl scenario against `flotilla up` (issue #11)', () => {
   let port: number;
   const began = Date.now();
 
-  async function kubectl(...args: string[]): Promise<Result> {
-    try {
-      const { stdout, stderr } = await run('kubectl', args, { env, timeout: 30_000 });
-      return { code: 0, out: stdout, err: stderr };
-    } catch (error) {
-      const e = error as { stdout?: string; stderr?: string; code?: unknown; signal?: unknown };
-      return {
-        code: typeof e.code === 'number' ? e.code : -1,
-        out: e.stdout ?? '',
-        err: `${e.stderr ?? ''}${typeof e.code === 'number' ? '' : ` (${String(e.code ?? e.signal)})`}`,
-      };
-    }
-  }
+  const kubectl = (...args: string[]) => runKubectl(env, args, 30_000);
 
   /** Runs kubectl, asserts exit code 0 (with its stderr as the message) and returns stdout. */
   async function ok(...args: string[]): Promise<string> {
@@ -272,7 +156,7 @@ describe('kubectl scenario against `flotilla up` (issue #11)', () => {
 
   /** `kubectl get …` as a long-running child (a watch). */
   function watch(...args: string[]): Running {
-    return start('kubectl', ['get', ...args], env);
+    return start('kubectl', ['get', ...args], { env });
   }
 
   beforeAll(async () => {
@@ -298,8 +182,7 @@ describe('kubectl scenario against `flotilla up` (issue #11)', () => {
         '--kubeconfig',
         kubeconfig,
       ],
-      { PATH: process.env.PATH, HOME: dir },
-      packageDir,
+      { env: { PATH: process.env.PATH, HOME: dir }, cwd: packageDir },
     );
     port = Number((await flotilla.waitFor(/API server: https:\/\/127\.0\.0\.1:(\d+)\n/))[1]);
     await flotilla.waitFor(/export KUBECONFIG=\S+\n/);
@@ -313,7 +196,7 @@ describe('kubectl scenario against `flotilla up` (issue #11)', () => {
       flotilla.child.kill('SIGTERM');
       await Promise.race([flotilla.exited, new Promise((r) => setTimeout(r, 10_000))]);
     }
-    for (const c of children) c.kill('SIGKILL');
+    killChildren();
     if (dir) rmSync(dir, { recursive: true, force: true });
     console.log(`kubectl scenario: ${((Date.now() - began) / 1000).toFixed(1)} s`);
   });

@@ -48,11 +48,9 @@ export function faultyClient(inner: Client, policy: FaultPolicy): Client {
   };
 }
 
-class FaultyResource<T extends ApiObject> implements ResourceClient<T> {
-  constructor(
-    private readonly inner: ResourceClient<T>,
-    private readonly policy: FaultPolicy,
-  ) {}
+/** A resource client wrapping `inner`: its identity, and the call a verb on it makes. */
+abstract class WrappedResource<T extends ApiObject> {
+  constructor(protected readonly inner: ResourceClient<T>) {}
 
   get apiVersion(): string {
     return this.inner.apiVersion;
@@ -64,14 +62,27 @@ class FaultyResource<T extends ApiObject> implements ResourceClient<T> {
     return this.inner.namespaceName;
   }
 
-  private gate(verb: ClientVerb, name: string | undefined): void {
-    const error = this.policy({
+  protected call(verb: ClientVerb, name: string | undefined): ClientCall {
+    return {
       verb,
       apiVersion: this.inner.apiVersion,
       kind: this.inner.kind,
       namespace: this.inner.namespaceName,
       name,
-    });
+    };
+  }
+}
+
+class FaultyResource<T extends ApiObject> extends WrappedResource<T> implements ResourceClient<T> {
+  constructor(
+    inner: ResourceClient<T>,
+    private readonly policy: FaultPolicy,
+  ) {
+    super(inner);
+  }
+
+  private gate(verb: ClientVerb, name: string | undefined): void {
+    const error = this.policy(this.call(verb, name));
     if (error !== undefined) throw error;
   }
 
@@ -129,31 +140,17 @@ export function gatedClient(inner: Client, before: (call: ClientCall) => Promise
   };
 }
 
-class GatedResource<T extends ApiObject> implements ResourceClient<T> {
+class GatedResource<T extends ApiObject> extends WrappedResource<T> implements ResourceClient<T> {
   constructor(
-    private readonly inner: ResourceClient<T>,
+    inner: ResourceClient<T>,
     private readonly before: (call: ClientCall) => Promise<void> | undefined,
-  ) {}
-
-  get apiVersion(): string {
-    return this.inner.apiVersion;
-  }
-  get kind(): string {
-    return this.inner.kind;
-  }
-  get namespaceName(): string | undefined {
-    return this.inner.namespaceName;
+  ) {
+    super(inner);
   }
 
   /** A promise to wait for, or `undefined` (then the call goes through in the same tick). */
   private gate(verb: ClientVerb, name: string | undefined): Promise<void> | undefined {
-    return this.before({
-      verb,
-      apiVersion: this.inner.apiVersion,
-      kind: this.inner.kind,
-      namespace: this.inner.namespaceName,
-      name,
-    });
+    return this.before(this.call(verb, name));
   }
 
   namespace(namespace: string): ResourceClient<T> {

@@ -3,17 +3,8 @@
  * (`application/vnd.kubernetes.protobuf`, KUBECTL-WIRE §5.2); the server decodes them and the
  * objects read back as JSON with the fields kubectl set.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { type Cluster, createCluster } from '@flotilla/host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiServer, createApiServer } from '../server.js';
-
-const run = promisify(execFile);
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+import { hasKubectl, type KubectlCluster, startKubectlCluster } from '../kubectl-harness.test-support.js';
 
 interface Item {
   kind: string;
@@ -37,38 +28,17 @@ function withoutNulls(value: unknown): unknown {
 
 describe('kubectl 1.32 create <kind> (protobuf bodies)', () => {
   it('finds kubectl on the PATH', () => {
-    expect(hasKubectl).toBe(true);
+    expect(hasKubectl()).toBe(true);
   });
 
-  let cluster: Cluster;
-  let server: ApiServer;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-
-  async function ok(...args: string[]): Promise<string> {
-    try {
-      const { stdout } = await run('kubectl', args, { env, timeout: 20_000 });
-      return stdout;
-    } catch (error) {
-      const e = error as { stderr?: string };
-      throw new Error(`kubectl ${args.join(' ')}: ${e.stderr ?? String(error)}`);
-    }
-  }
+  let k: KubectlCluster;
+  const ok = (...args: string[]) => k.ok(...args);
 
   beforeAll(async () => {
-    cluster = createCluster({ nodes: 1, runtime: 'simulated' });
-    await cluster.start();
-    server = await createApiServer({ store: cluster.store, clock: cluster.clock });
-    dir = mkdtempSync(join(tmpdir(), 'flotilla-kubectl-pb-'));
-    writeFileSync(join(dir, 'kubeconfig'), server.kubeconfig());
-    env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: join(dir, 'kubeconfig') };
+    k = await startKubectlCluster({ nodes: 1, runtime: 'simulated', prefix: 'flotilla-kubectl-pb-' });
   });
 
-  afterAll(async () => {
-    await server?.close();
-    await cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => k?.close());
 
   it('creates a namespace, deployment, configmap, secret, service and job', async () => {
     expect(await ok('create', 'namespace', 'demo')).toBe('namespace/demo created\n');
