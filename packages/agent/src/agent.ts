@@ -31,13 +31,15 @@ import {
 } from '@flotilla/runtime';
 import type { Subscription } from 'rxjs';
 import { type BackoffEntry, IMAGE_PULL_BACKOFF, nextBackoff } from './backoff.js';
-import { deepEqual } from './equal.js';
+import { deepEqual, deepEqualIgnoring } from './equal.js';
 import { NodeHeartbeat } from './heartbeat.js';
 import { DEFAULT_CAPACITY, type NodeCapacity, type NodeDescription } from './node.js';
 import { computePodActions, isTerminalPhase, type PodAction } from './pod-actions.js';
 import { computePodStatus, initialProbeState } from './pod-status.js';
 import { ProbeWorker } from './prober.js';
 import type { ContainerView, PodRuntimeState, ProbeState, StartFailure } from './types.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export interface AgentOptions {
   /** The Node this agent registers and whose pods (`spec.nodeName`) it runs. */
@@ -211,12 +213,13 @@ function isOwnEcho(event: InformerEvent<Pod>, record: PodRecord): boolean {
   const after = event.object;
   return (
     deepEqual(after.status, record.writing) &&
-    deepEqual(
-      { ...before, status: undefined, metadata: { ...before.metadata, resourceVersion: undefined } },
-      { ...after, status: undefined, metadata: { ...after.metadata, resourceVersion: undefined } },
-    )
+    deepEqualIgnoring(before, after, isStatusOrMetadata) &&
+    deepEqualIgnoring(before.metadata ?? {}, after.metadata ?? {}, isResourceVersion)
   );
 }
+
+const isStatusOrMetadata = (key: string) => key === 'status' || key === 'metadata';
+const isResourceVersion = (key: string) => key === 'resourceVersion';
 
 /** A sandbox's containers by name, latest attempt first. */
 function instancesByName(listed: readonly ContainerStatus[]): Map<string, ContainerStatus[]> {
@@ -557,24 +560,23 @@ class NodeAgent implements Agent {
   }
 
   private view(record: PodRecord): PodRuntimeState {
+    // Built by assignment (not conditional spreads, which allocate a throwaway object per field):
+    // this runs several times per sync of every pod. Same keys, same order.
     const containers = new Map<string, ContainerView>();
     for (const [name, c] of record.containers) {
-      containers.set(name, {
-        ...(c.current ? { current: c.current } : {}),
-        ...(c.previous ? { previous: c.previous } : {}),
-        ...(c.backoff ? { backoff: c.backoff } : {}),
-        ...(c.failure ? { failure: c.failure } : {}),
-        ...(c.probe && c.current && c.probeFor === c.current.id ? { probe: c.probe } : {}),
-      });
+      const v: Mutable<ContainerView> = {};
+      if (c.current) v.current = c.current;
+      if (c.previous) v.previous = c.previous;
+      if (c.backoff) v.backoff = c.backoff;
+      if (c.failure) v.failure = c.failure;
+      if (c.probe && c.current && c.probeFor === c.current.id) v.probe = c.probe;
+      containers.set(name, v);
     }
-    return {
-      ...(record.sandboxId && record.sandboxIp !== undefined
-        ? { sandbox: { id: record.sandboxId, ip: record.sandboxIp, ready: record.sandboxReady } }
-        : {}),
-      hostIP: this.desc.address,
-      ...(record.startTime === undefined ? {} : { startTime: record.startTime }),
-      containers,
-    };
+    const state: Mutable<PodRuntimeState> = { hostIP: this.desc.address, containers };
+    if (record.sandboxId && record.sandboxIp !== undefined)
+      state.sandbox = { id: record.sandboxId, ip: record.sandboxIp, ready: record.sandboxReady };
+    if (record.startTime !== undefined) state.startTime = record.startTime;
+    return state;
   }
 
   /** One pass for one pod; returns when to look again. */

@@ -102,4 +102,10 @@ export {
   tryParseQuantity,
 } from './quantity.js';
 export * from './schemas/index.js';
-export { assertValid, assertValidUpdate, validate, validateUpdate } from './validate.js';
+export {
+  assertValid,
+  assertValidUpdate,
+  validate,
+  validateStatusUpdate,
+  validateUpdate,
+} from './validate.js';

@@ -9,6 +9,7 @@
  * - Fields that defaulting fills may be absent: a manifest validates before or after `applyDefaults`.
  * - An unknown `apiVersion`/`kind` gives exactly one error, on `kind` or `apiVersion`.
  */
+import { z } from 'zod';
 import { ApiError } from './errors.js';
 import { type FieldError, fieldErrors } from './field-errors.js';
 import { type KindInfo, type KubeObject, kinds, lookupKind } from './kinds.js';
@@ -154,6 +155,64 @@ export function validateUpdate(next: unknown, prev: unknown): FieldError[] {
     }
   }
   return errs;
+}
+
+/** Per kind schema: the fast structural check of everything but `spec` (`null`: none), built on first use. */
+const specless = new WeakMap<object, Conformance | null>();
+
+function speclessConformance(schema: KindInfo['schema']): Conformance | null {
+  let fast = specless.get(schema);
+  if (fast === undefined) {
+    fast =
+      schema instanceof z.ZodObject && 'spec' in schema.shape
+        ? (compileConformance(schema.omit({ spec: true })) ?? null)
+        : null;
+    specless.set(schema, fast);
+  }
+  return fast;
+}
+
+/**
+ * The status-update errors when the shortcut applies: `next` keeps `prev`'s spec object, the kind
+ * declares `validateStatus`, and everything but the spec surely conforms to the schema. `undefined`
+ * otherwise (the caller then validates the whole update).
+ */
+function statusOnlyErrors(next: unknown, prev: unknown): FieldError[] | undefined {
+  if (!isRecord(next) || !isRecord(prev) || next.spec === undefined || next.spec !== prev.spec)
+    return undefined;
+  const info = lookupKind(next);
+  if (!info || prev.kind !== info.kind || prev.apiVersion !== info.apiVersion) return undefined;
+  const rules = rulesFor(info.apiVersion, info.kind);
+  const validateStatus = rules.validateStatus;
+  if (!validateStatus) return undefined;
+  const fast = speclessConformance(info.schema);
+  if (fast === null) return undefined;
+  // `prev`'s metadata is compared as the full path would see it (nulls dropped): rare, so delegate.
+  if (containsNull(prev.metadata)) return undefined;
+  const { spec: _, ...rest } = next;
+  try {
+    if (!fast(rest)) return undefined;
+  } catch {
+    return undefined;
+  }
+  const meta = next.metadata as never;
+  return [
+    ...guarded(true, () => validateObjectMeta(meta, { namespaced: info.namespaced, nameFn: rules.nameFn })),
+    ...guarded(true, () => validateStatus(next)),
+    ...validateObjectMetaUpdate(meta, prev.metadata as never),
+  ];
+}
+
+/**
+ * Every problem of a status update (Kubernetes' `Validate*StatusUpdate`): as `validateUpdate`, except
+ * that a spec carried over unchanged from `prev` (the status subresource keeps the stored spec) is
+ * not validated again. Same field paths and messages for metadata and status; only a stored spec
+ * that is itself invalid (stored before a rule existed, or by another writer) no longer blocks a
+ * status write, as in Kubernetes. A changed spec, or a kind without status rules, gets
+ * `validateUpdate`.
+ */
+export function validateStatusUpdate(next: unknown, prev: unknown): FieldError[] {
+  return statusOnlyErrors(next, prev) ?? validateUpdate(next, prev);
 }
 
 function groupKindOf(obj: unknown): { group: string; kind: string; name: string } {

@@ -1,4 +1,4 @@
-import { applyDefaults, lookupKind, validate, validateUpdate } from '@flotilla/api';
+import { applyDefaults, lookupKind, validate, validateStatusUpdate, validateUpdate } from '@flotilla/api';
 import type { Scheme } from './types.js';
 
 /** `@flotilla/api`'s kinds, defaulting and validation. */
@@ -7,4 +7,5 @@ export const defaultScheme: Scheme = {
   applyDefaults: <T>(obj: T): T => applyDefaults(obj as never) as T,
   validate: (obj) => validate(obj),
   validateUpdate: (next, prev) => validateUpdate(next, prev),
+  validateStatusUpdate: (next, prev) => validateStatusUpdate(next, prev),
 };

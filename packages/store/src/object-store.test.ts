@@ -236,6 +236,22 @@ describe('ObjectStore update', () => {
     expect(error.reason).toBe('Invalid');
   });
 
+  it('validates a status update: an invalid status is Invalid with its field path', async () => {
+    const { store } = setup();
+    const v1 = await store.create(pod('web'));
+    const error = await rejection(
+      store.updateStatus({ ...v1, status: { phase: 'Running', podIP: 7 } } as unknown as Pod),
+    );
+    expect(error.reason).toBe('Invalid');
+    expect(error.message).toContain('status.podIP');
+    const bad = await rejection(store.updateStatus({ ...v1, status: { bogus: true } } as unknown as Pod));
+    expect(bad.reason).toBe('Invalid');
+    expect(bad.message).toContain('status.bogus');
+    // A valid status write goes through.
+    const ok = await store.updateStatus({ ...v1, status: { phase: 'Running' } });
+    expect(ok.status).toEqual({ phase: 'Running' });
+  });
+
   it('updates unconditionally without a resourceVersion', async () => {
     const { store } = setup();
     const v1 = await store.create(pod('web'));

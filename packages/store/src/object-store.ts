@@ -516,7 +516,12 @@ export class ObjectStore {
       }
     }
     if (deepEqual(next, old)) return old;
-    this.checkValid(r, name, this.scheme.validateUpdate(next, old));
+    const statusOnly = options.subresource === 'status' && this.scheme.validateStatusUpdate;
+    this.checkValid(
+      r,
+      name,
+      statusOnly ? statusOnly.call(this.scheme, next, old) : this.scheme.validateUpdate(next, old),
+    );
     if (this.admission.length > 0) await this.admit(r, next, old, 'UPDATE');
 
     const modRevision = Number(oldMeta.resourceVersion);

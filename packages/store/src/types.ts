@@ -126,4 +126,9 @@ export interface Scheme {
   applyDefaults<T>(obj: T): T;
   validate(obj: unknown): readonly FieldError[];
   validateUpdate(next: unknown, prev: unknown): readonly FieldError[];
+  /**
+   * Validates a write of the status subresource (`next` keeps `prev`'s spec); without it the store
+   * uses `validateUpdate`. The default skips re-validating the unchanged spec, as Kubernetes does.
+   */
+  validateStatusUpdate?(next: unknown, prev: unknown): readonly FieldError[];
 }

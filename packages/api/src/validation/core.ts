@@ -145,6 +145,13 @@ export function validateNamespace(ns: Namespace): ErrorList {
         ),
       );
   });
+  errs.push(...validateNamespaceStatus(ns));
+  return errs;
+}
+
+/** The part of `validateNamespace` outside `spec` (a status update with the spec unchanged). */
+export function validateNamespaceStatus(ns: Namespace): ErrorList {
+  const errs: ErrorList = [];
   enumValue(errs, ns.status?.phase, 'status.phase', ['Active', 'Terminating']);
   return errs;
 }
@@ -160,6 +167,14 @@ export function validateNode(node: Node): ErrorList {
     if (seen.has(key)) errs.push(fieldErrors.duplicate(p, { key: t.key, effect: t.effect }));
     seen.add(key);
   });
+  errs.push(...validateNodeStatus(node));
+  if (node.spec?.podCIDR) validateCIDR(errs, node.spec.podCIDR, 'spec.podCIDR');
+  return errs;
+}
+
+/** The part of `validateNode` outside `spec` (a status update with the spec unchanged). */
+export function validateNodeStatus(node: Node): ErrorList {
+  const errs: ErrorList = [];
   for (const field of ['capacity', 'allocatable'] as const) {
     for (const [name, value] of Object.entries(node.status?.[field] ?? {})) {
       const q = validateQuantity(errs, value, `status.${field}[${name}]`);
@@ -169,7 +184,6 @@ export function validateNode(node: Node): ErrorList {
         );
     }
   }
-  if (node.spec?.podCIDR) validateCIDR(errs, node.spec.podCIDR, 'spec.podCIDR');
   return errs;
 }
 

@@ -28,7 +28,9 @@ import {
   validateEndpoints,
   validateLease,
   validateNamespace,
+  validateNamespaceStatus,
   validateNode,
+  validateNodeStatus,
   validatePersistentVolume,
   validatePersistentVolumeClaim,
   validateSecret,
@@ -40,11 +42,15 @@ import { validateService, validateServiceUpdate } from './service.js';
 // biome-ignore lint/suspicious/noExplicitAny: each entry is called with its own kind's object.
 type AnyFn = (...args: any[]) => FieldError[];
 
+/** `validateStatus` of kinds whose `validate` only checks `spec` (and metadata, checked separately). */
+const noErrors = (): FieldError[] => [];
+
 const podRules = {
   nameFn: nameIsDNSSubdomain,
   validate: (pod: Extract<KubeObject, { kind: 'Pod' }>) =>
     pod.spec ? validatePodSpec(pod.spec, 'spec') : [fieldErrors.required('spec')],
   validateUpdate: validatePodUpdate,
+  validateStatus: noErrors,
 };
 
 /** Rules by `apiVersion/kind`. Kinds not listed use a DNS-subdomain name and schema checks only. */
@@ -52,11 +58,22 @@ export interface KindRules {
   readonly nameFn: NameValidator;
   readonly validate?: AnyFn;
   readonly validateUpdate?: AnyFn;
+  /**
+   * What `validate` checks outside `spec`, for a status update that keeps the spec (Kubernetes'
+   * `Validate*StatusUpdate` does not re-validate the spec). Setting it also states that
+   * `validateUpdate` only compares `spec`s, so an unchanged spec passes it. Kinds without it
+   * validate status updates like any update.
+   */
+  readonly validateStatus?: AnyFn;
 }
 
 export const KIND_RULES: Readonly<Record<string, KindRules>> = {
-  'v1/Namespace': { nameFn: nameIsDNSLabel, validate: validateNamespace },
-  'v1/Node': { nameFn: nameIsDNSSubdomain, validate: validateNode },
+  'v1/Namespace': {
+    nameFn: nameIsDNSLabel,
+    validate: validateNamespace,
+    validateStatus: validateNamespaceStatus,
+  },
+  'v1/Node': { nameFn: nameIsDNSSubdomain, validate: validateNode, validateStatus: validateNodeStatus },
   'v1/Pod': podRules,
   'v1/Service': {
     nameFn: nameIsDNS1035Label,
@@ -78,24 +95,33 @@ export const KIND_RULES: Readonly<Record<string, KindRules>> = {
     nameFn: nameIsDNSSubdomain,
     validate: validateReplicaSet,
     validateUpdate: validateWorkloadSelectorUpdate,
+    validateStatus: noErrors,
   },
   'apps/v1/Deployment': {
     nameFn: nameIsDNSSubdomain,
     validate: validateDeployment,
     validateUpdate: validateWorkloadSelectorUpdate,
+    validateStatus: noErrors,
   },
   'apps/v1/DaemonSet': {
     nameFn: nameIsDNSSubdomain,
     validate: validateDaemonSet,
     validateUpdate: validateWorkloadSelectorUpdate,
+    validateStatus: noErrors,
   },
   'apps/v1/StatefulSet': {
     nameFn: nameIsDNSLabel,
     validate: validateStatefulSet,
     validateUpdate: validateStatefulSetUpdate,
+    validateStatus: noErrors,
   },
   'apps/v1/ControllerRevision': { nameFn: nameIsDNSSubdomain, validate: validateControllerRevision },
-  'batch/v1/Job': { nameFn: nameIsDNSSubdomain, validate: validateJob, validateUpdate: validateJobUpdate },
+  'batch/v1/Job': {
+    nameFn: nameIsDNSSubdomain,
+    validate: validateJob,
+    validateUpdate: validateJobUpdate,
+    validateStatus: noErrors,
+  },
   'batch/v1/CronJob': { nameFn: nameIsDNSSubdomain, validate: validateCronJob },
   'discovery.k8s.io/v1/EndpointSlice': { nameFn: nameIsDNSSubdomain, validate: validateEndpointSlice },
   'events.k8s.io/v1/Event': { nameFn: nameIsPathSegment },
