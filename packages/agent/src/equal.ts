@@ -1,24 +1,7 @@
+import { jsonEqual } from '@flotilla/api';
+
 /** Structural equality of JSON values; `undefined` properties count as absent. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  let count = 0;
-  for (const key in ra) {
-    if (ra[key] === undefined) continue;
-    count++;
-    if (!deepEqual(ra[key], rb[key])) return false;
-  }
-  for (const key in rb) if (rb[key] !== undefined) count--;
-  return count === 0;
-}
+export const deepEqual = jsonEqual;
 
 /**
  * `deepEqual(a, b)` with the keys `ignore` says yes to left out of both (as if `undefined`), without

@@ -36,6 +36,7 @@ export {
   formatFieldErrors,
   formatFieldValue,
 } from './field-errors.js';
+export { jsonEqual } from './json-equal.js';
 export {
   type KindInfo,
   type KubeObject,

@@ -3,6 +3,7 @@
  * summed, each init container as a floor, plus overhead — Kubernetes' `computePodResourceRequest`), host
  * ports, affinity, tolerations; a `Node`'s allocatable, labels, taints, cordon and Ready condition.
  */
+import { jsonEqual } from '@flotilla/api';
 import type { Node, Pod } from './k8s-shapes.js';
 import { quantityToMilli, quantityToNumber } from './k8s-shapes.js';
 import type { NodeInput } from './node-info.js';
@@ -77,23 +78,6 @@ export function podInputFromPod(pod: PodLike): PodInput {
   if (spec?.tolerations) input.tolerations = spec.tolerations;
   if (spec?.topologySpreadConstraints) input.topologySpreadConstraints = spec.topologySpreadConstraints;
   return input;
-}
-
-/** Structural equality of JSON values (`undefined` properties count as absent). */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  let count = 0;
-  for (const k in ra) {
-    if (ra[k] === undefined) continue;
-    count++;
-    if (!jsonEqual(ra[k], rb[k])) return false;
-  }
-  for (const k in rb) if (rb[k] !== undefined) count--;
-  return count === 0;
 }
 
 /** What `podInputFromPod` reads of a pod: its name, namespace, uid, labels and spec. */

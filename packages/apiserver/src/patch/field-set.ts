@@ -12,7 +12,7 @@
  *   list is atomic (owned and replaced as a whole); every other map merges per key.
  * - Pure: nothing here reads a clock or mutates its inputs.
  */
-import { ApiError } from '@flotilla/api';
+import { ApiError, jsonEqual } from '@flotilla/api';
 import { MERGE_KEYS, SET_LISTS } from './strategic-merge.js';
 
 type Obj = Record<string, unknown>;
@@ -480,18 +480,5 @@ export function indexItems(
   return out;
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ak = Object.keys(a as Obj).filter((k) => (a as Obj)[k] !== undefined);
-  const bk = Object.keys(b as Obj).filter((k) => (b as Obj)[k] !== undefined);
-  if (ak.length !== bk.length) return false;
-  for (const k of ak) if (!deepEqual((a as Obj)[k], (b as Obj)[k])) return false;
-  return true;
-}
+/** Structural equality of JSON values (`undefined` counts as absent). */
+export const deepEqual = jsonEqual;

@@ -6,7 +6,7 @@
  * - A malformed patch document is BadRequest; an operation that cannot apply (missing path, failed
  *   `test`) is Invalid (422), as Kubernetes answers.
  */
-import { ApiError } from '@flotilla/api';
+import { ApiError, jsonEqual } from '@flotilla/api';
 
 type Json = unknown;
 
@@ -79,19 +79,6 @@ function remove(doc: Json, tokens: readonly string[]): Json {
   return doc;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a))
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a);
-    return (
-      ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
-    );
-  }
-  return false;
-}
-
 /** Applies an RFC 6902 patch document (already parsed JSON) to `target`. */
 export function applyJsonPatch(target: unknown, patch: unknown): unknown {
   if (!Array.isArray(patch)) throw ApiError.badRequest('json patch must be an array of operations');
@@ -130,7 +117,7 @@ export function applyJsonPatch(target: unknown, patch: unknown): unknown {
         break;
       }
       case 'test':
-        if (!deepEqual(getAt(doc, tokens), op.value))
+        if (!jsonEqual(getAt(doc, tokens), op.value))
           throw unprocessable(`test operation at "${op.path}" failed`);
         break;
       default:
