@@ -50,6 +50,7 @@ export {
   type SharedInformerOptions,
 } from './informer/shared-informer.js';
 export { applyMergePatch } from './merge-patch.js';
+export { ensureNamespaces } from './namespaces.js';
 export type {
   ApiObject,
   BuiltInKinds,

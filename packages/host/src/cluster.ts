@@ -1,13 +1,11 @@
 import { type Agent, type AgentLogOptions, createAgent } from '@flotilla/agent';
+import { ApiError, isNotFound, type KubeObject, lookupKind, parseManifests } from '@flotilla/api';
 import {
-  ApiError,
-  isAlreadyExists,
-  isNotFound,
-  type KubeObject,
-  lookupKind,
-  parseManifests,
-} from '@flotilla/api';
-import { type Client, createInProcessClient, SharedInformerFactory } from '@flotilla/client';
+  type Client,
+  createInProcessClient,
+  ensureNamespaces,
+  SharedInformerFactory,
+} from '@flotilla/client';
 import { type Clock, createRandom, SystemClock } from '@flotilla/clock';
 import {
   ControllerManager,
@@ -241,15 +239,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     const mark = serviceAllocator.mark();
     serviceAllocator.rebuild((await client.resource('v1', 'Service').list()).items, mark);
     serviceWatch = serviceAllocator.observe(informers.informerFor('v1', 'Service').events$);
-    for (const name of BOOTSTRAP_NAMESPACES) {
-      try {
-        await client
-          .resource('v1', 'Namespace')
-          .create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-      } catch (error) {
-        if (!isAlreadyExists(error)) throw error;
-      }
-    }
+    await ensureNamespaces(client, BOOTSTRAP_NAMESPACES);
     informers.start();
     await Promise.all(agents.map((a) => a.start()));
     scheduler?.start();

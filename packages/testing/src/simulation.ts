@@ -1,14 +1,11 @@
 import { type Agent, createAgent } from '@flotilla/agent';
+import { ApiError, isNotFound, type KubeObject, lookupKind, type Node, parseManifests } from '@flotilla/api';
 import {
-  ApiError,
-  isAlreadyExists,
-  isNotFound,
-  type KubeObject,
-  lookupKind,
-  type Node,
-  parseManifests,
-} from '@flotilla/api';
-import { type Client, createInProcessClient, SharedInformerFactory } from '@flotilla/client';
+  type Client,
+  createInProcessClient,
+  ensureNamespaces,
+  SharedInformerFactory,
+} from '@flotilla/client';
 import { createRandom, parseRFC3339, type Random, VirtualClock } from '@flotilla/clock';
 import {
   type Controller,
@@ -574,15 +571,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
   async function start(): Promise<void> {
     if (state !== 'new') throw new Error(`simulation is ${state}`);
     state = 'running';
-    for (const name of SIM_NAMESPACES) {
-      try {
-        await client
-          .resource('v1', 'Namespace')
-          .create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-      } catch (error) {
-        if (!isAlreadyExists(error)) throw error;
-      }
-    }
+    await ensureNamespaces(client, SIM_NAMESPACES);
     nodeInformers.start();
     for (const n of nodes) await n.agent.start();
     await startPlane();
