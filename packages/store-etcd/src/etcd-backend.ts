@@ -7,6 +7,7 @@ import {
   type KeyValue,
   type RangeOptions,
   type RangeResult,
+  watchStartError,
 } from '@flotilla/store';
 import { noop } from 'cockatiel';
 import { Etcd3, type ICompare, type IRequestOp, type ITxnResponse } from 'etcd3';
@@ -188,18 +189,11 @@ export class EtcdBackend implements Backend {
 
   watch(prefix: string, afterRevision: number): Observable<readonly BackendEvent[]> {
     return new Observable<readonly BackendEvent[]>((subscriber) => {
-      if (this.closed) {
-        subscriber.error(backendErrors.closed());
-        return;
-      }
-      if (!Number.isInteger(afterRevision) || afterRevision < 0) {
-        subscriber.error(backendErrors.badRevision(afterRevision));
-        return;
-      }
       // Checked against what this backend knows now: a compaction by another client shows up as
       // etcd's compaction response on the stream.
-      if (afterRevision < this.compacted - 1) {
-        subscriber.error(backendErrors.compacted(afterRevision, this.compacted));
+      const refused = watchStartError(this.closed, afterRevision, () => this.compacted);
+      if (refused) {
+        subscriber.error(refused);
         return;
       }
       const start = this.encode(prefix);

@@ -7,6 +7,7 @@ import {
   type KeyValue,
   type RangeOptions,
   type RangeResult,
+  watchStartError,
 } from '@flotilla/store';
 import Database from 'better-sqlite3';
 import { Observable, type Subscriber } from 'rxjs';
@@ -190,17 +191,9 @@ export class SqliteBackend implements Backend {
 
   watch(prefix: string, afterRevision: number): Observable<readonly BackendEvent[]> {
     return new Observable<readonly BackendEvent[]>((subscriber) => {
-      if (this.closed) {
-        subscriber.error(backendErrors.closed());
-        return;
-      }
-      if (!Number.isInteger(afterRevision) || afterRevision < 0) {
-        subscriber.error(backendErrors.badRevision(afterRevision));
-        return;
-      }
-      const compacted = this.meta('compact_revision');
-      if (afterRevision < compacted - 1) {
-        subscriber.error(backendErrors.compacted(afterRevision, compacted));
+      const refused = watchStartError(this.closed, afterRevision, () => this.meta('compact_revision'));
+      if (refused) {
+        subscriber.error(refused);
         return;
       }
       const watcher: Watcher = { prefix, cursor: afterRevision + 1, subscriber };

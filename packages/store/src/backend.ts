@@ -162,6 +162,23 @@ export const backendErrors = {
     }),
 } as const;
 
+/**
+ * Why a watch after `afterRevision` cannot start, checked the same way by every adapter: the backend is
+ * closed, the revision is not a non-negative integer, or it is older than `compacted() - 1` (the oldest
+ * revision a watch may start after). `undefined` when it can start.
+ */
+export function watchStartError(
+  closed: boolean,
+  afterRevision: number,
+  compacted: () => number,
+): ApiError | undefined {
+  if (closed) return backendErrors.closed();
+  if (!Number.isInteger(afterRevision) || afterRevision < 0) return backendErrors.badRevision(afterRevision);
+  const oldest = compacted();
+  if (afterRevision < oldest - 1) return backendErrors.compacted(afterRevision, oldest);
+  return undefined;
+}
+
 /** The current mod revision carried by a backend Conflict, or `undefined` for any other error. */
 export function conflictModRevision(error: unknown): number | undefined {
   if (!hasReason(error, 'Conflict')) return undefined;

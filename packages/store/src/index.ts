@@ -18,6 +18,7 @@ export {
   type KeyValue,
   type RangeOptions,
   type RangeResult,
+  watchStartError,
 } from './backend.js';
 export { defaultScheme } from './default-scheme.js';
 export { deepEqual, deepFreeze } from './freeze.js';

@@ -7,6 +7,7 @@ import {
   type KeyValue,
   type RangeOptions,
   type RangeResult,
+  watchStartError,
 } from './backend.js';
 import { lowerBound, SortedKeys, upperBound } from './sorted-keys.js';
 
@@ -191,16 +192,9 @@ export class MemoryBackend implements Backend {
 
   watch(prefix: string, afterRevision: number): Observable<readonly BackendEvent[]> {
     return new Observable<readonly BackendEvent[]>((subscriber) => {
-      if (this.closed) {
-        subscriber.error(backendErrors.closed());
-        return;
-      }
-      if (!Number.isInteger(afterRevision) || afterRevision < 0) {
-        subscriber.error(backendErrors.badRevision(afterRevision));
-        return;
-      }
-      if (afterRevision < this.compacted - 1) {
-        subscriber.error(backendErrors.compacted(afterRevision, this.compacted));
+      const refused = watchStartError(this.closed, afterRevision, () => this.compacted);
+      if (refused) {
+        subscriber.error(refused);
         return;
       }
       const watcher: Watcher = { prefix, cursor: afterRevision + 1, subscriber };
