@@ -84,6 +84,7 @@ export {
   QUALIFIED_NAME_MAX_LENGTH,
   regexError,
 } from './names.js';
+export { BOOTSTRAP_NAMESPACES } from './namespaces.js';
 export {
   addQuantities,
   canonicalQuantity,

@@ -10,7 +10,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { ApiError, isAlreadyExists } from '@flotilla/api';
+import { ApiError, BOOTSTRAP_NAMESPACES, isAlreadyExists } from '@flotilla/api';
 import { type Clock, SystemClock } from '@flotilla/clock';
 import type { ObjectStore } from '@flotilla/store';
 import { makeServingCertificates } from './certs.js';
@@ -83,7 +83,6 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-const BOOTSTRAP_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
 function isLoopback(host: string): boolean {

@@ -1,5 +1,12 @@
 import { type Agent, type AgentLogOptions, createAgent } from '@flotilla/agent';
-import { ApiError, isNotFound, type KubeObject, lookupKind, parseManifests } from '@flotilla/api';
+import {
+  ApiError,
+  BOOTSTRAP_NAMESPACES,
+  isNotFound,
+  type KubeObject,
+  lookupKind,
+  parseManifests,
+} from '@flotilla/api';
 import {
   type Client,
   createInProcessClient,
@@ -40,7 +47,7 @@ export const BUILTIN_CONTROLLERS: readonly BuiltinController[] = [
 ];
 
 /** Namespaces every cluster starts with, as Kubernetes' API server creates them. */
-export const BOOTSTRAP_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+export { BOOTSTRAP_NAMESPACES };
 
 export interface NodeOptions {
   readonly name: string;

@@ -1,5 +1,13 @@
 import { type Agent, createAgent } from '@flotilla/agent';
-import { ApiError, isNotFound, type KubeObject, lookupKind, type Node, parseManifests } from '@flotilla/api';
+import {
+  ApiError,
+  BOOTSTRAP_NAMESPACES,
+  isNotFound,
+  type KubeObject,
+  lookupKind,
+  type Node,
+  parseManifests,
+} from '@flotilla/api';
 import {
   type Client,
   createInProcessClient,
@@ -33,7 +41,7 @@ export type SimController = 'deployment' | 'replicaset' | 'nodelifecycle';
 export const SIM_CONTROLLERS: readonly SimController[] = ['deployment', 'replicaset', 'nodelifecycle'];
 
 /** Namespaces every simulation starts with, as Kubernetes' API server creates them. */
-export const SIM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+export const SIM_NAMESPACES = BOOTSTRAP_NAMESPACES;
 
 export interface SimNodeOptions {
   readonly name: string;
