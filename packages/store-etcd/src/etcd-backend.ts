@@ -3,10 +3,12 @@ import { type Clock, SystemClock } from '@flotilla/clock';
 import {
   type Backend,
   type BackendEvent,
+  type BackendValue,
   backendErrors,
   type KeyValue,
   type RangeOptions,
   type RangeResult,
+  textOf,
   watchStartError,
 } from '@flotilla/store';
 import { noop } from 'cockatiel';
@@ -144,19 +146,19 @@ export class EtcdBackend implements Backend {
     };
   }
 
-  async create(key: string, value: string): Promise<number> {
+  async create(key: string, value: BackendValue): Promise<number> {
     this.checkOpen();
     const k = this.encode(key);
     const res = await this.write('create', key, {
       compare: [{ key: k, target: CREATE, result: 'Equal', create_revision: 0 }],
-      success: [{ request_put: { key: k, value: Buffer.from(value, 'utf8') } }],
+      success: [{ request_put: { key: k, value: Buffer.from(textOf(value), 'utf8') } }],
       failure: [],
     });
     if (!res.succeeded) throw backendErrors.alreadyExists(key);
     return int(res.header.revision);
   }
 
-  async update(key: string, value: string, expectedModRevision: number): Promise<number> {
+  async update(key: string, value: BackendValue, expectedModRevision: number): Promise<number> {
     this.checkOpen();
     const k = this.encode(key);
     const res = await this.write('update', key, {
@@ -164,7 +166,7 @@ export class EtcdBackend implements Backend {
         ...this.exists(k),
         { key: k, target: MOD, result: 'Equal', mod_revision: expectedModRevision },
       ],
-      success: [{ request_put: { key: k, value: Buffer.from(value, 'utf8') } }],
+      success: [{ request_put: { key: k, value: Buffer.from(textOf(value), 'utf8') } }],
       failure: [{ request_range: { key: k } }],
     });
     if (!res.succeeded) throw this.conditionFailed(key, expectedModRevision, res);

@@ -3,10 +3,12 @@ import { type Clock, SystemClock, type TimerHandle } from '@flotilla/clock';
 import {
   type Backend,
   type BackendEvent,
+  type BackendValue,
   backendErrors,
   type KeyValue,
   type RangeOptions,
   type RangeResult,
+  textOf,
   watchStartError,
 } from '@flotilla/store';
 import Database from 'better-sqlite3';
@@ -137,8 +139,9 @@ export class SqliteBackend implements Backend {
     })();
   }
 
-  async create(key: string, value: string): Promise<number> {
+  async create(key: string, value: BackendValue): Promise<number> {
     this.checkOpen();
+    const text = textOf(value);
     return this.write(() => {
       const prev = this.stmt.latest.get(key) as Row | undefined;
       if (prev !== undefined && prev.deleted === 0) throw backendErrors.alreadyExists(key);
@@ -148,13 +151,14 @@ export class SqliteBackend implements Backend {
         createRevision: 0,
         prev: prev?.id ?? 0,
         version: 1,
-        value,
+        value: text,
       });
     });
   }
 
-  async update(key: string, value: string, expectedModRevision: number): Promise<number> {
+  async update(key: string, value: BackendValue, expectedModRevision: number): Promise<number> {
     this.checkOpen();
+    const text = textOf(value);
     return this.write(() => {
       const prev = this.stmt.latest.get(key) as Row | undefined;
       if (prev === undefined || prev.deleted === 1) throw backendErrors.notFound(key);
@@ -165,7 +169,7 @@ export class SqliteBackend implements Backend {
         createRevision: prev.create_revision,
         prev: prev.id,
         version: prev.version + 1,
-        value,
+        value: text,
       });
     });
   }

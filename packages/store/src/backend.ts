@@ -21,9 +21,10 @@ import type { Observable } from 'rxjs';
  * - Every failure is an `ApiError`: NotFound, AlreadyExists, Conflict, Gone, BadRequest (a revision in
  *   the future, a bad argument), ServiceUnavailable (closed), and Timeout (see `unknownOutcome`).
  *
- * Values are strings, not bytes, because every value Flotilla stores is JSON: strings cost no
- * encode/decode on the in-memory path (the object store hands the same string back), compare with
- * `===` in tests, and map to etcd's bytes and SQLite's TEXT with one UTF-8 conversion at the edge.
+ * Values are strings, not bytes, because every value Flotilla stores is JSON: strings compare with
+ * `===` in tests and map to etcd's bytes and SQLite's TEXT with one UTF-8 conversion at the edge. A
+ * writer may hand over a `DeferredText` instead (see there): a backend that persists takes its `text`
+ * at once; `MemoryBackend` keeps it and makes the text only when someone reads the value.
  */
 export interface Backend {
   /** The revision of the last successful write (0 for a new, empty `MemoryBackend`). */
@@ -43,14 +44,14 @@ export interface Backend {
   range(prefix: string, options?: RangeOptions): Promise<RangeResult>;
 
   /** Creates `key`; fails with AlreadyExists when present. Resolves to the write's revision. */
-  create(key: string, value: string): Promise<number>;
+  create(key: string, value: BackendValue): Promise<number>;
 
   /**
    * Replaces `key`'s value when its current `modRevision` equals `expectedModRevision`.
    * Fails with NotFound when absent, Conflict (carrying the current mod revision, see
    * `conflictModRevision`) on a mismatch. Resolves to the write's revision.
    */
-  update(key: string, value: string, expectedModRevision: number): Promise<number>;
+  update(key: string, value: BackendValue, expectedModRevision: number): Promise<number>;
 
   /**
    * Deletes `key`, when given only if its mod revision equals `expectedModRevision`.
@@ -86,10 +87,39 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/**
+ * A value whose text is made the first time it is asked for, then kept: the object store's writes to
+ * an in-memory backend, where the text is seldom read (the watch cache already holds the object) and
+ * encoding every version of every object cost more than anything else on a write (JSON.stringify of
+ * each Pod status update, plus the strings' memory). `make` must return the same text whenever it is
+ * called — the object store encodes its frozen stored object.
+ */
+export class DeferredText {
+  private made: string | undefined;
+
+  constructor(private readonly make: () => string) {}
+
+  get text(): string {
+    this.made ??= this.make();
+    return this.made;
+  }
+}
+
+/** What `create` and `update` take: the text, or a `DeferredText`. */
+export type BackendValue = string | DeferredText;
+
+/** The text of a value (making a deferred one's). */
+export const textOf = (value: BackendValue): string => (typeof value === 'string' ? value : value.text);
+
 /** A stored key with its value and revisions, as etcd's `mvccpb.KeyValue`. */
 export interface KeyValue {
   readonly key: string;
   readonly value: string;
+  /**
+   * The `DeferredText` the value was written as, when the backend kept it (`MemoryBackend`): it
+   * identifies the write without making its text.
+   */
+  readonly deferred?: DeferredText;
   /** Revision of the write that created this key (since its last deletion). */
   readonly createRevision: number;
   /** Revision of the last write to this key. */

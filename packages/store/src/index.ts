@@ -12,12 +12,15 @@
 export {
   type Backend,
   type BackendEvent,
+  type BackendValue,
   backendErrors,
   conflictModRevision,
+  DeferredText,
   isUnknownOutcome,
   type KeyValue,
   type RangeOptions,
   type RangeResult,
+  textOf,
   watchStartError,
 } from './backend.js';
 export { defaultScheme } from './default-scheme.js';

@@ -1,5 +1,6 @@
 import { isGone } from '@flotilla/api';
 import { describe, expect, it } from 'vitest';
+import { DeferredText } from './backend.js';
 import { MemoryBackend } from './memory-backend.js';
 import { Collector, describeBackendConformance } from './testing/index.js';
 
@@ -13,6 +14,33 @@ describeBackendConformance(
 );
 
 describe('MemoryBackend specifics', () => {
+  it('keeps a DeferredText and makes its text only when the value is read', async () => {
+    const b = new MemoryBackend();
+    let made = 0;
+    const value = new DeferredText(() => {
+      made++;
+      return '{"a":1}';
+    });
+    const events = new Collector(b.watch('/', 0));
+    const rev = await b.create('/k', value);
+    await events.until((batches) => batches.flat().length === 1);
+    const kv = events.values.flat()[0]?.kv;
+    expect(kv?.deferred).toBe(value);
+    expect((await b.get('/k'))?.deferred).toBe(value);
+    expect(made).toBe(0);
+    expect(kv?.value).toBe('{"a":1}');
+    expect({ ...kv }).toEqual({
+      key: '/k',
+      value: '{"a":1}',
+      deferred: value,
+      createRevision: rev,
+      modRevision: rev,
+      version: 1,
+    });
+    expect(made).toBe(1);
+    await b.close();
+  });
+
   it('starts at revision 0 and steps by one per write', async () => {
     const b = new MemoryBackend();
     expect(await b.currentRevision()).toBe(0);

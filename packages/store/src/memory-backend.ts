@@ -3,6 +3,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import {
   type Backend,
   type BackendEvent,
+  type BackendValue,
   backendErrors,
   type KeyValue,
   type RangeOptions,
@@ -141,18 +142,18 @@ export class MemoryBackend implements Backend {
     return { items, revision, more: false };
   }
 
-  async create(key: string, value: string): Promise<number> {
+  async create(key: string, value: BackendValue): Promise<number> {
     this.checkOpen();
     if (this.data.has(key)) throw backendErrors.alreadyExists(key);
     const revision = ++this.revision;
-    const kv: KeyValue = { key, value, createRevision: revision, modRevision: revision, version: 1 };
+    const kv = keyValue(key, value, revision, revision, 1);
     this.data.set(key, kv);
     this.keys.add(key);
     this.record({ type: 'put', kv });
     return revision;
   }
 
-  async update(key: string, value: string, expectedModRevision: number): Promise<number> {
+  async update(key: string, value: BackendValue, expectedModRevision: number): Promise<number> {
     this.checkOpen();
     const prevKv = this.data.get(key);
     if (prevKv === undefined) throw backendErrors.notFound(key);
@@ -160,13 +161,7 @@ export class MemoryBackend implements Backend {
       throw backendErrors.conflict(key, expectedModRevision, prevKv.modRevision);
     }
     const revision = ++this.revision;
-    const kv: KeyValue = {
-      key,
-      value,
-      createRevision: prevKv.createRevision,
-      modRevision: revision,
-      version: prevKv.version + 1,
-    };
+    const kv = keyValue(key, value, prevKv.createRevision, revision, prevKv.version + 1);
     this.data.set(key, kv);
     this.record({ type: 'put', kv, prevKv });
     return revision;
@@ -276,6 +271,27 @@ export class MemoryBackend implements Backend {
       if (batch.length > 0) w.subscriber.next(batch);
     }
   }
+}
+
+/** A KeyValue; a deferred value's text is made when `value` is first read (an own, enumerable getter). */
+function keyValue(
+  key: string,
+  value: BackendValue,
+  createRevision: number,
+  modRevision: number,
+  version: number,
+): KeyValue {
+  if (typeof value === 'string') return { key, value, createRevision, modRevision, version };
+  return {
+    key,
+    get value() {
+      return value.text;
+    },
+    deferred: value,
+    createRevision,
+    modRevision,
+    version,
+  };
 }
 
 function badLimit(limit: number): ApiError {

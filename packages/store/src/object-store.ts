@@ -3,7 +3,7 @@ import { type Clock, createRandom, type Random, toRFC3339 } from '@flotilla/cloc
 import type { FieldSelector, Selector } from '@flotilla/labels';
 import { produce } from 'immer';
 import { Observable } from 'rxjs';
-import type { Backend } from './backend.js';
+import { type Backend, type BackendValue, DeferredText } from './backend.js';
 import { continueTooOld, decodeContinue, encodeContinue } from './continue-token.js';
 import { defaultScheme } from './default-scheme.js';
 import { parseFields, parseLabels } from './field-selectors.js';
@@ -488,7 +488,9 @@ export class ObjectStore {
     }
     let next: StoreObject;
     if (options.subresource === 'status') {
-      next = withStatus(old, (obj as { status?: unknown }).status);
+      // Only an admission hook can run between here and the write, which copies what it stores: freeze
+      // the caller's status against changes during that wait only when there is one.
+      next = withStatus(old, (obj as { status?: unknown }).status, this.admission.length > 0);
     } else {
       next = this.scheme.applyDefaults(obj);
       if (this.admission.length > 0) next = await this.mutate(next, 'UPDATE', old);
@@ -743,13 +745,14 @@ export class ObjectStore {
     r: Resolved,
     key: string,
     obj: StoreObject,
-    op: (value: string) => Promise<number>,
+    op: (value: BackendValue) => Promise<number>,
     prev?: StoreObject,
   ): Promise<StoreObject> {
-    const value = encodeObject(obj);
+    // The stored form is built now; its text only when someone reads it (see DeferredText).
+    const form = storedForm(obj, prev);
+    const value = form === undefined ? encodeObject(obj) : new DeferredText(form.encode);
     const cache = this.cacheOf(r);
-    // A new object has nothing to share: parsing the stored text (native) is the faster way to a copy.
-    cache.expect(key, value, prev === undefined ? undefined : storedForm(obj, prev));
+    cache.expect(key, value, form?.build);
     let revision: number;
     try {
       revision = await op(value);
@@ -811,14 +814,14 @@ export class ObjectStore {
  * `old` itself when nothing changes, else a frozen copy with `status` in its place and deeply frozen
  * — without a draft, on the path every status write takes.
  */
-function withStatus(old: StoreObject, status: unknown): StoreObject {
+function withStatus(old: StoreObject, status: unknown, freeze: boolean): StoreObject {
   const current = old as StoreObject & { status?: unknown };
   if (status === current.status) return old;
   if (status === undefined) {
     const { status: _, ...rest } = current;
     return Object.freeze(rest) as StoreObject;
   }
-  return Object.freeze({ ...current, status: deepFreeze(status) }) as StoreObject;
+  return Object.freeze({ ...current, status: freeze ? deepFreeze(status) : status }) as StoreObject;
 }
 
 function copyOptional<K extends keyof Meta>(target: Mutable<Meta>, source: Meta, key: K): void {

@@ -1,7 +1,7 @@
 import { ApiError } from '@flotilla/api';
 import { LabelIndex, readFieldPath } from '@flotilla/labels';
 import type { Subscription } from 'rxjs';
-import type { Backend, BackendEvent, KeyValue } from './backend.js';
+import { type Backend, type BackendEvent, type BackendValue, type KeyValue, textOf } from './backend.js';
 import { deepFreeze } from './freeze.js';
 import { SortedKeys } from './sorted-keys.js';
 import type { StoreObject } from './types.js';
@@ -18,7 +18,7 @@ export interface CacheEvent {
 }
 
 interface Pending {
-  readonly value: string;
+  readonly value: BackendValue;
   /** Builds the stored object without parsing `value` (see `storedForm`); absent: parse. */
   readonly build: ((revision: number) => StoreObject) | undefined;
   object: StoreObject | undefined;
@@ -40,6 +40,15 @@ export function decodeObject(kv: KeyValue): StoreObject {
 export function encodeObject(obj: StoreObject): string {
   const { resourceVersion: _, ...metadata } = obj.metadata ?? {};
   return JSON.stringify({ ...obj, metadata });
+}
+
+/**
+ * True when `kv` holds `value`: the same `DeferredText` (a memory backend keeps it), else the same
+ * text (a backend that stored the text; a deferred value's text was made when it was written).
+ */
+function isValueOf(value: BackendValue, kv: KeyValue): boolean {
+  if (kv.deferred !== undefined) return kv.deferred === value;
+  return textOf(value) === kv.value;
 }
 
 /** A KeyValue for decoding a value this store wrote (only key, value and modRevision matter). */
@@ -109,22 +118,22 @@ export class ResourceCache {
    * `build`'s (the written object in stored form, see `storedForm`), or else the stored value parsed.
    * `settle` or `cancel` must follow.
    */
-  expect(key: string, value: string, build: Pending['build']): void {
+  expect(key: string, value: BackendValue, build: Pending['build']): void {
     this.pending.set(key, { value, build, object: undefined, seen: false, returned: false });
   }
 
   /** The stored object of a write announced with `expect` that succeeded at `revision`. */
-  settle(key: string, value: string, revision: number): StoreObject {
+  settle(key: string, value: BackendValue, revision: number): StoreObject {
     const p = this.pending.get(key);
-    if (p === undefined || p.value !== value) return decodeObject(kvOf(key, value, revision));
-    p.object ??= p.build?.(revision) ?? decodeObject(kvOf(key, value, revision));
+    if (p === undefined || p.value !== value) return decodeObject(kvOf(key, textOf(value), revision));
+    p.object ??= p.build?.(revision) ?? decodeObject(kvOf(key, textOf(value), revision));
     p.returned = true;
     if (p.seen) this.pending.delete(key);
     return p.object;
   }
 
   /** Forgets an announced write that failed. */
-  cancel(key: string, value: string): void {
+  cancel(key: string, value: BackendValue): void {
     if (this.pending.get(key)?.value === value) this.pending.delete(key);
   }
 
@@ -218,7 +227,7 @@ export class ResourceCache {
   /** The object for a stored value: the announced one when this store wrote it, else parsed. */
   private objectOf(kv: KeyValue): StoreObject {
     const p = this.pending.get(kv.key);
-    if (p === undefined || p.value !== kv.value) return decodeObject(kv);
+    if (p === undefined || !isValueOf(p.value, kv)) return decodeObject(kv);
     p.object ??= p.build?.(kv.modRevision) ?? decodeObject(kv);
     p.seen = true;
     if (p.returned) this.pending.delete(kv.key);

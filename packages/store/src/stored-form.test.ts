@@ -60,9 +60,12 @@ describe('storedForm', () => {
         } catch {
           return; // not storable at all (the write fails before this point)
         }
-        const build = storedForm(obj, prev);
-        if (build === undefined) return; // unusual: the store parses `text`, as before
-        const stored = build(revision);
+        const form = storedForm(obj, prev);
+        if (form === undefined) return; // unusual: the store parses `text`, as before
+        // The deferred text is the stored text, made before or after the object is built.
+        expect(form.encode()).toBe(text);
+        const stored = form.build(revision);
+        expect(form.encode()).toBe(text);
         expectSameStoredObject(stored, parsed(obj, revision));
         expect(encodeObject(stored)).toBe(text);
         expect(isDeepFrozen(stored)).toBe(true);
@@ -85,9 +88,10 @@ describe('storedForm', () => {
         } catch {
           return;
         }
-        const build = storedForm(next, prev);
-        if (build === undefined) return;
-        const stored = build(4) as typeof prev;
+        const form = storedForm(next, prev);
+        if (form === undefined) return;
+        const stored = form.build(4) as typeof prev;
+        expect(form.encode()).toBe(encodeObject(next));
         expectSameStoredObject(stored, parsed(next, 4));
         expect(isDeepFrozen(stored)).toBe(true);
         if (prev.spec !== undefined) expect(stored.spec).toBe(prev.spec);
@@ -121,7 +125,7 @@ describe('storedForm', () => {
       ...prev,
       status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] },
     } as StoreObject;
-    const stored = storedForm(next, prev)?.(6) as typeof prev;
+    const stored = storedForm(next, prev)?.build(6) as typeof prev;
     expectSameStoredObject(stored, parsed(next, 6));
     expect(stored.spec).toBe(prev.spec);
     expect(stored.metadata?.labels).toBe(prev.metadata?.labels);

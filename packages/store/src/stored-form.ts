@@ -7,6 +7,8 @@
  * frozen, kept in the cache and its ring, and collected. Here an unchanged subtree is the previous
  * version's (frozen) subtree itself, so consumers can also tell "unchanged" by identity.
  */
+
+import { encodeObject } from './resource-cache.js';
 import type { StoreObject } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -14,22 +16,27 @@ type Obj = Record<string, unknown>;
 /** Returned when the input is not plain JSON data: the caller parses the stored value instead. */
 const UNUSUAL: unique symbol = Symbol('not plain JSON data');
 
+/** A written object in stored form, ready to become the cached object once its revision is known. */
+export interface StoredForm {
+  /** The stored text, `encodeObject` of the written object (made from the stored form). */
+  encode(): string;
+  /** The stored object at `revision` (call once): deeply frozen, `resourceVersion` set. */
+  build(revision: number): StoreObject;
+}
+
 /**
  * Prepares what `decodeObject` returns for the value `encodeObject(obj)` stored at a revision: the
- * result, called with that revision, has the same properties in the same order, deeply frozen —
- * except that a subtree deep-equal to the same path of `prev` (a stored object: frozen, already in
- * this form) is `prev`'s subtree itself. Built at once, so that nothing done to `obj` while the write
- * is in flight can make it differ from the stored text.
+ * built object has the same properties in the same order, deeply frozen — except that a subtree
+ * deep-equal to the same path of `prev` (a stored object: frozen, already in this form) is `prev`'s
+ * subtree itself. Built at once, so that nothing done to `obj` while the write is in flight can make
+ * it differ from the stored text — which is why the text can be made later, from the stored form.
  *
  * Only plain data is handled (plain objects and arrays, strings, booleans, finite numbers, null, and
  * `undefined` properties, which JSON drops); for anything JSON would transform in another way
  * (`toJSON`, class instances, `-0`, `NaN`, holes or `undefined` in arrays, a `__proto__` key,
- * functions, symbols) it returns `undefined`, and the caller parses the stored text as before.
+ * functions, symbols) it returns `undefined`, and the caller encodes and parses as before.
  */
-export function storedForm(
-  obj: StoreObject,
-  prev: StoreObject | undefined,
-): ((revision: number) => StoreObject) | undefined {
+export function storedForm(obj: StoreObject, prev: StoreObject | undefined): StoredForm | undefined {
   if (!isPlainObject(obj)) return undefined;
   const root = obj as unknown as Obj;
   const prevRoot = prev as unknown as Obj | undefined;
@@ -53,11 +60,16 @@ export function storedForm(
     out[k] = c;
   }
   const metadata = meta as Obj;
-  return (revision) => {
-    // decodeObject sets resourceVersion last, on the parsed metadata.
-    metadata.resourceVersion = String(revision);
-    Object.freeze(metadata);
-    return Object.freeze(out) as unknown as StoreObject;
+  const object = out as unknown as StoreObject;
+  return {
+    // Before `build` metadata has no resourceVersion; after it, encodeObject leaves it out.
+    encode: () => encodeObject(object),
+    build: (revision) => {
+      // decodeObject sets resourceVersion last, on the parsed metadata.
+      metadata.resourceVersion = String(revision);
+      Object.freeze(metadata);
+      return Object.freeze(object);
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { isAlreadyExists, isBadRequest, isConflict, isGone, isNotFound } from '@flotilla/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Backend, type BackendEvent, conflictModRevision } from '../backend.js';
+import { type Backend, type BackendEvent, conflictModRevision, DeferredText } from '../backend.js';
 import { runBackendModel } from './backend-model.js';
 import { Collector } from './collector.js';
 
@@ -123,6 +123,29 @@ export function describeBackendConformance(
         for (const [i, v] of values.entries()) await b.create(`/v/${i}`, v);
         const { items } = await b.range('/v/');
         expect(items.map((kv) => kv.value)).toEqual(values);
+      });
+
+      it('stores a DeferredText as its text, in reads and watch events alike', async () => {
+        const b = await fresh();
+        const made: string[] = [];
+        const deferred = (text: string) =>
+          new DeferredText(() => {
+            made.push(text);
+            return text;
+          });
+        const events = new Collector(b.watch('/d/', await b.currentRevision()));
+        const rev1 = await b.create('/d/k', deferred('{"v":1}'));
+        const rev2 = await b.update('/d/k', deferred('{"v":2}'), rev1);
+        expect((await b.get('/d/k'))?.value).toBe('{"v":2}');
+        expect((await b.range('/d/', { revision: rev1 })).items[0]?.value).toBe('{"v":1}');
+        await events.until((batches) => lastRev(batches) >= rev2);
+        expect(flat(events.values).map((e) => [e.kv.value, e.prevKv?.value])).toEqual([
+          ['{"v":1}', undefined],
+          ['{"v":2}', '{"v":1}'],
+        ]);
+        // Each text is made at most once, however often it is read.
+        expect([...made].sort()).toEqual(['{"v":1}', '{"v":2}']);
+        events.unsubscribe();
       });
     });
 
