@@ -127,8 +127,10 @@ export function schedule(
   const nf = fns.length;
   const toFind = numFeasibleNodesToFind(numAll, profile.percentageOfNodesToScore);
   const scratch = scratchFor(profile, Math.min(toFind, numAll));
+  // Filled by index and never truncated: `length = 0` would free the backing store, and refilling it
+  // grew a new one for every pod (most of the scheduler's allocation at 5,000 nodes).
   const feasible = scratch.feasible;
-  feasible.length = 0;
+  let count = 0;
   const { rejectedNode, rejectedFilter, rejectedStatus } = scratch;
   rejectedNode.length = 0;
   rejectedFilter.length = 0;
@@ -157,13 +159,12 @@ export function schedule(
       }
     }
     if (ok) {
-      feasible.push(node);
-      if (feasible.length >= toFind) break;
+      feasible[count++] = node;
+      if (count >= toFind) break;
     }
   }
   snapshot.nextStartNodeIndex = (start + processed) % numAll;
 
-  const count = feasible.length;
   if (count === 0) {
     const diagnosis = new Diagnosis();
     for (let i = 0; i < rejectedNode.length; i++) {

@@ -494,28 +494,9 @@ export class ObjectStore {
     } else {
       next = this.scheme.applyDefaults(obj);
       if (this.admission.length > 0) next = await this.mutate(next, 'UPDATE', old);
-      next = produce(next, (d) => {
-        const draft = d as Mutable<StoreObject> & { status?: unknown };
-        draft.metadata ??= {};
-        const m = draft.metadata as Mutable<Meta>;
-        m.name = name;
-        if (oldMeta.namespace !== undefined) m.namespace = oldMeta.namespace;
-        m.uid = oldMeta.uid;
-        m.creationTimestamp = oldMeta.creationTimestamp;
-        copyOptional(m, oldMeta, 'deletionTimestamp');
-        copyOptional(m, oldMeta, 'deletionGracePeriodSeconds');
-        m.generation = oldMeta.generation ?? 1;
-        m.resourceVersion = oldMeta.resourceVersion;
-        const oldStatus = (old as { status?: unknown }).status;
-        if (oldStatus === undefined) delete draft.status;
-        else draft.status = oldStatus;
-      });
-      if (!sameContent(next, old)) {
-        next = produce(next, (d) => {
-          d.metadata ??= {};
-          (d.metadata as Mutable<Meta>).generation = (oldMeta.generation ?? 1) + 1;
-        });
-      }
+      next = withSystemFields(next, old);
+      // Immutable while an admission hook may look at it (no hook: nothing runs before the write copies it).
+      if (this.admission.length > 0) deepFreeze(next);
     }
     if (deepEqual(next, old)) return old;
     const statusOnly = options.subresource === 'status' && this.scheme.validateStatusUpdate;
@@ -822,6 +803,30 @@ function withStatus(old: StoreObject, status: unknown, freeze: boolean): StoreOb
     return Object.freeze(rest) as StoreObject;
   }
   return Object.freeze({ ...current, status: freeze ? deepFreeze(status) : status }) as StoreObject;
+}
+
+/**
+ * `next` with the fields a main-resource update cannot change taken from `old`: name, namespace,
+ * uid, creationTimestamp, deletion fields, resourceVersion and status; `generation` is `old`'s, plus
+ * one when the content outside metadata and status changed. A shallow copy: `next` is not modified.
+ */
+function withSystemFields(next: StoreObject, old: StoreObject): StoreObject {
+  const oldMeta = old.metadata ?? {};
+  const m: Mutable<Meta> = { ...next.metadata };
+  m.name = oldMeta.name ?? '';
+  if (oldMeta.namespace !== undefined) m.namespace = oldMeta.namespace;
+  m.uid = oldMeta.uid;
+  m.creationTimestamp = oldMeta.creationTimestamp;
+  copyOptional(m, oldMeta, 'deletionTimestamp');
+  copyOptional(m, oldMeta, 'deletionGracePeriodSeconds');
+  m.generation = oldMeta.generation ?? 1;
+  m.resourceVersion = oldMeta.resourceVersion;
+  const out = { ...next, metadata: m } as Mutable<StoreObject> & { status?: unknown };
+  const oldStatus = (old as { status?: unknown }).status;
+  if (oldStatus === undefined) delete out.status;
+  else out.status = oldStatus;
+  if (!sameContent(out, old)) m.generation = (oldMeta.generation ?? 1) + 1;
+  return out;
 }
 
 function copyOptional<K extends keyof Meta>(target: Mutable<Meta>, source: Meta, key: K): void {
