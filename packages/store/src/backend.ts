@@ -27,6 +27,12 @@ import type { Observable } from 'rxjs';
  * at once; `MemoryBackend` keeps it and makes the text only when someone reads the value.
  */
 export interface Backend {
+  /**
+   * True when the backend keeps a `DeferredText` it is given and hands it back as `KeyValue.deferred`
+   * (`MemoryBackend`): a writer can then recognise its own writes in watch events by identity.
+   */
+  readonly keepsDeferredText?: boolean;
+
   /** The revision of the last successful write (0 for a new, empty `MemoryBackend`). */
   currentRevision(): Promise<number>;
 

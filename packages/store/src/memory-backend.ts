@@ -38,6 +38,7 @@ interface Watcher {
  * - Reads at an older revision rebuild the state by undoing later events (O(history)).
  */
 export class MemoryBackend implements Backend {
+  readonly keepsDeferredText = true;
   private readonly data = new Map<string, KeyValue>();
   private readonly keys = new SortedKeys((key) => this.data.has(key));
   /** `history[i]` is the event of revision `historyStart + i`. */

@@ -3,13 +3,13 @@ import { type Clock, createRandom, type Random, toRFC3339 } from '@flotilla/cloc
 import type { FieldSelector, Selector } from '@flotilla/labels';
 import { produce } from 'immer';
 import { Observable } from 'rxjs';
-import { type Backend, type BackendValue, DeferredText } from './backend.js';
+import type { Backend, BackendValue } from './backend.js';
 import { continueTooOld, decodeContinue, encodeContinue } from './continue-token.js';
 import { defaultScheme } from './default-scheme.js';
 import { parseFields, parseLabels } from './field-selectors.js';
 import { deepEqual, deepFreeze } from './freeze.js';
 import { generatedName, uidFrom } from './ids.js';
-import { type CacheEvent, decodeObject, encodeObject, ResourceCache } from './resource-cache.js';
+import { type CacheEvent, decodeObject, encodeObject, ResourceCache, StoredText } from './resource-cache.js';
 import { lowerBound, upperBound } from './sorted-keys.js';
 import { storedForm } from './stored-form.js';
 import type {
@@ -731,9 +731,9 @@ export class ObjectStore {
   ): Promise<StoreObject> {
     // The stored form is built now; its text only when someone reads it (see DeferredText).
     const form = storedForm(obj, prev);
-    const value = form === undefined ? encodeObject(obj) : new DeferredText(form.encode);
+    const value = form === undefined ? encodeObject(obj) : new StoredText(form);
     const cache = this.cacheOf(r);
-    cache.expect(key, value, form?.build);
+    cache.expect(key, value);
     let revision: number;
     try {
       revision = await op(value);

@@ -1,9 +1,17 @@
 import { ApiError } from '@flotilla/api';
 import { LabelIndex, readFieldPath } from '@flotilla/labels';
 import type { Subscription } from 'rxjs';
-import { type Backend, type BackendEvent, type BackendValue, type KeyValue, textOf } from './backend.js';
+import {
+  type Backend,
+  type BackendEvent,
+  type BackendValue,
+  DeferredText,
+  type KeyValue,
+  textOf,
+} from './backend.js';
 import { deepFreeze } from './freeze.js';
 import { SortedKeys } from './sorted-keys.js';
+import type { StoredForm } from './stored-form.js';
 import type { StoreObject } from './types.js';
 
 /** One change as the cache saw it; objects are frozen and carry their resourceVersion. */
@@ -19,11 +27,32 @@ export interface CacheEvent {
 
 interface Pending {
   readonly value: BackendValue;
-  /** Builds the stored object without parsing `value` (see `storedForm`); absent: parse. */
-  readonly build: ((revision: number) => StoreObject) | undefined;
   object: StoreObject | undefined;
   seen: boolean;
   returned: boolean;
+}
+
+/**
+ * The value of a write whose stored form was built (see `storedForm`): its text is made on demand,
+ * and it is the write's object at its revision — one identity for the write's result, its watch
+ * event, and any later read of the kept value (a re-list from a `MemoryBackend`).
+ */
+export class StoredText extends DeferredText {
+  private object: StoreObject | undefined;
+
+  constructor(private readonly form: StoredForm) {
+    super(form.encode);
+  }
+
+  objectAt(revision: number): StoreObject {
+    this.object ??= this.form.build(revision);
+    return this.object;
+  }
+}
+
+/** The stored object of `value` written at `revision` (`kv` to parse when it is plain text). */
+function objectOfValue(value: BackendValue, kv: KeyValue): StoreObject {
+  return value instanceof StoredText ? value.objectAt(kv.modRevision) : decodeObject(kv);
 }
 
 export type CacheListener = (event: CacheEvent) => void;
@@ -52,8 +81,16 @@ function isValueOf(value: BackendValue, kv: KeyValue): boolean {
 }
 
 /** A KeyValue for decoding a value this store wrote (only key, value and modRevision matter). */
-function kvOf(key: string, value: string, modRevision: number): KeyValue {
-  return { key, value, modRevision, createRevision: 0, version: 0 };
+function kvOf(key: string, value: BackendValue, modRevision: number): KeyValue {
+  return {
+    key,
+    get value() {
+      return textOf(value);
+    },
+    modRevision,
+    createRevision: 0,
+    version: 0,
+  };
 }
 
 function withResourceVersion(obj: StoreObject, revision: number): StoreObject {
@@ -114,19 +151,21 @@ export class ResourceCache {
 
   /**
    * Announces a write this store is about to make, so that whichever comes first, the write's
-   * result or its watch event, makes the stored object once and both share it (one identity). It is
-   * `build`'s (the written object in stored form, see `storedForm`), or else the stored value parsed.
-   * `settle` or `cancel` must follow.
+   * result or its watch event, makes the stored object once and both share it (one identity): the
+   * `StoredText`'s object, or else the stored text parsed. `settle` or `cancel` must follow. A
+   * `StoredText` written to a backend that keeps it needs no bookkeeping: the event carries it.
    */
-  expect(key: string, value: BackendValue, build: Pending['build']): void {
-    this.pending.set(key, { value, build, object: undefined, seen: false, returned: false });
+  expect(key: string, value: BackendValue): void {
+    if (value instanceof StoredText && this.backend.keepsDeferredText) return;
+    this.pending.set(key, { value, object: undefined, seen: false, returned: false });
   }
 
   /** The stored object of a write announced with `expect` that succeeded at `revision`. */
   settle(key: string, value: BackendValue, revision: number): StoreObject {
+    const kv = kvOf(key, value, revision);
     const p = this.pending.get(key);
-    if (p === undefined || p.value !== value) return decodeObject(kvOf(key, textOf(value), revision));
-    p.object ??= p.build?.(revision) ?? decodeObject(kvOf(key, textOf(value), revision));
+    if (p === undefined || p.value !== value) return objectOfValue(value, kv);
+    p.object ??= objectOfValue(value, kv);
     p.returned = true;
     if (p.seen) this.pending.delete(key);
     return p.object;
@@ -197,7 +236,7 @@ export class ResourceCache {
     const revision = first.revision;
     let page = first;
     for (;;) {
-      for (const kv of page.items) this.apply(kv.key, this.objectOf(kv));
+      for (const kv of page.items) this.apply(kv.key, this.objectOf(kv), this.objects.get(kv.key));
       const last = page.items[page.items.length - 1];
       if (!page.more || last === undefined) break;
       page = await this.backend.range(this.prefix, { limit: 10_000, revision, startAfter: last.key });
@@ -226,18 +265,21 @@ export class ResourceCache {
 
   /** The object for a stored value: the announced one when this store wrote it, else parsed. */
   private objectOf(kv: KeyValue): StoreObject {
+    if (kv.deferred instanceof StoredText) return kv.deferred.objectAt(kv.modRevision);
     const p = this.pending.get(kv.key);
     if (p === undefined || !isValueOf(p.value, kv)) return decodeObject(kv);
-    p.object ??= p.build?.(kv.modRevision) ?? decodeObject(kv);
+    p.object ??= objectOfValue(p.value, kv);
     p.seen = true;
     if (p.returned) this.pending.delete(kv.key);
     return p.object;
   }
 
-  private apply(key: string, object: StoreObject): void {
-    if (!this.objects.has(key)) this.sortedKeys.add(key);
+  private apply(key: string, object: StoreObject, prev: StoreObject | undefined): void {
+    if (prev === undefined) this.sortedKeys.add(key);
     this.objects.set(key, object);
-    this.labels.set(key, object.metadata?.labels ?? {});
+    // A stored form shares an unchanged labels object with the version before: nothing to re-index.
+    const labels = object.metadata?.labels;
+    if (prev === undefined || labels !== prev.metadata?.labels) this.labels.set(key, labels ?? {});
   }
 
   private onBatch(batch: readonly BackendEvent[]): void {
@@ -248,7 +290,7 @@ export class ResourceCache {
       let event: CacheEvent;
       if (e.type === 'put') {
         const object = this.objectOf(e.kv);
-        this.apply(key, object);
+        this.apply(key, object, prev);
         event = { type: 'put', key, revision, object, prev };
       } else {
         const last = prev ?? decodeObject(e.prevKv);

@@ -1,8 +1,12 @@
 import fc from 'fast-check';
+import { firstValueFrom } from 'rxjs';
+import { take, toArray } from 'rxjs/operators';
 import { describe, expect, it } from 'vitest';
+import { type Backend, textOf } from './backend.js';
+import { MemoryBackend } from './memory-backend.js';
 import { decodeObject, encodeObject } from './resource-cache.js';
 import { storedForm } from './stored-form.js';
-import { pod, setup } from './test-helpers.js';
+import { POD, pod, setup } from './test-helpers.js';
 import type { StoreObject } from './types.js';
 
 /** What the store used to do: parse the stored text back. */
@@ -133,6 +137,40 @@ describe('storedForm', () => {
     expect(stored.metadata?.resourceVersion).toBe('6');
     expect(stored.status).not.toBe(prev.status);
     expect(stored.status.conditions).toBe(prev.status.conditions);
+  });
+
+  // A backend that stores text only (as SQLite and etcd do): the store then matches its own writes in
+  // watch events by their text instead of by the DeferredText the memory backend hands back.
+  const textOnly = (inner: Backend): Backend => ({
+    currentRevision: () => inner.currentRevision(),
+    get: (key) => inner.get(key),
+    range: (prefix, options) => inner.range(prefix, options),
+    create: (key, value) => inner.create(key, textOf(value)),
+    update: (key, value, rev) => inner.update(key, textOf(value), rev),
+    delete: (key, rev) => inner.delete(key, rev),
+    watch: (prefix, after) => inner.watch(prefix, after),
+    compact: (rev) => inner.compact(rev),
+    compactedRevision: () => inner.compactedRevision(),
+    close: () => inner.close(),
+  });
+
+  it.each([
+    ['a backend that keeps the deferred text', () => new MemoryBackend()],
+    ['a backend that stores text', () => textOnly(new MemoryBackend())],
+  ])('gives the write and its watch event one object, on %s', async (_, backend) => {
+    const { store, backend: b } = setup({ backend: backend() });
+    const before = await store.create(pod('other'));
+    const from = { resourceVersion: before.metadata?.resourceVersion as string };
+    const events = firstValueFrom(store.watch(POD, from).pipe(take(2), toArray()));
+    const created = await store.create(pod('web', { labels: { app: 'web' } }));
+    const updated = await store.updateStatus({ ...created, status: { phase: 'Running' } } as StoreObject);
+    const [added, modified] = await events;
+    expect(added?.object).toBe(created);
+    expect(modified?.object).toBe(updated);
+    // The text stored is the JSON of the object handed out (without resourceVersion).
+    const kv = await b.get(store.keyOf({ ...POD, namespace: 'default', name: 'web' }));
+    expect(kv?.value).toBe(encodeObject(updated));
+    expect(decodeObject(kv as never)).toEqual(updated);
   });
 
   it('is what the store hands out and what watchers receive', async () => {
