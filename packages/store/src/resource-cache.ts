@@ -50,9 +50,10 @@ export class StoredText extends DeferredText {
   }
 }
 
-/** The stored object of `value` written at `revision` (`kv` to parse when it is plain text). */
-function objectOfValue(value: BackendValue, kv: KeyValue): StoreObject {
-  return value instanceof StoredText ? value.objectAt(kv.modRevision) : decodeObject(kv);
+/** The stored object of `value` written under `key` at `revision`: the StoredText's, or the text parsed. */
+function objectOfValue(value: BackendValue, key: string, revision: number): StoreObject {
+  if (value instanceof StoredText) return value.objectAt(revision);
+  return decodeObject({ key, value: textOf(value), modRevision: revision, createRevision: 0, version: 0 });
 }
 
 export type CacheListener = (event: CacheEvent) => void;
@@ -78,19 +79,6 @@ export function encodeObject(obj: StoreObject): string {
 function isValueOf(value: BackendValue, kv: KeyValue): boolean {
   if (kv.deferred !== undefined) return kv.deferred === value;
   return textOf(value) === kv.value;
-}
-
-/** A KeyValue for decoding a value this store wrote (only key, value and modRevision matter). */
-function kvOf(key: string, value: BackendValue, modRevision: number): KeyValue {
-  return {
-    key,
-    get value() {
-      return textOf(value);
-    },
-    modRevision,
-    createRevision: 0,
-    version: 0,
-  };
 }
 
 function withResourceVersion(obj: StoreObject, revision: number): StoreObject {
@@ -162,10 +150,9 @@ export class ResourceCache {
 
   /** The stored object of a write announced with `expect` that succeeded at `revision`. */
   settle(key: string, value: BackendValue, revision: number): StoreObject {
-    const kv = kvOf(key, value, revision);
     const p = this.pending.get(key);
-    if (p === undefined || p.value !== value) return objectOfValue(value, kv);
-    p.object ??= objectOfValue(value, kv);
+    if (p === undefined || p.value !== value) return objectOfValue(value, key, revision);
+    p.object ??= objectOfValue(value, key, revision);
     p.returned = true;
     if (p.seen) this.pending.delete(key);
     return p.object;
@@ -268,7 +255,7 @@ export class ResourceCache {
     if (kv.deferred instanceof StoredText) return kv.deferred.objectAt(kv.modRevision);
     const p = this.pending.get(kv.key);
     if (p === undefined || !isValueOf(p.value, kv)) return decodeObject(kv);
-    p.object ??= objectOfValue(p.value, kv);
+    p.object ??= objectOfValue(p.value, kv.key, kv.modRevision);
     p.seen = true;
     if (p.returned) this.pending.delete(kv.key);
     return p.object;
