@@ -68,17 +68,29 @@ export function requestsForControllerOwner<T extends ObjectLike>(
 ): Observable<Request> {
   return events.pipe(
     flatMapSync((e) => {
-      const out = new Map<string, Request>();
-      for (const o of [e.object, e.oldObject]) {
-        const ref = o?.metadata?.ownerReferences?.find((r) => r.controller === true);
-        if (ref && ref.kind === owner.kind && ref.apiVersion === owner.apiVersion) {
-          const namespace = o?.metadata?.namespace ?? '';
-          out.set(`${namespace}/${ref.name}`, { namespace, name: ref.name });
-        }
-      }
-      return [...out.values()];
+      const now = ownerRequest(e.object, owner);
+      const old = e.oldObject;
+      // Most events (a status write) keep the owner references object itself: one request at most.
+      if (old === undefined || old.metadata?.ownerReferences === e.object.metadata?.ownerReferences)
+        return now === undefined ? NO_REQUESTS : [now];
+      const before = ownerRequest(old, owner);
+      if (before === undefined) return now === undefined ? NO_REQUESTS : [now];
+      if (now === undefined) return [before];
+      return now.namespace === before.namespace && now.name === before.name ? [now] : [now, before];
     }),
   );
+}
+
+const NO_REQUESTS: readonly Request[] = [];
+
+/** A request for `o`'s controlling owner when it is of the given kind. */
+function ownerRequest(
+  o: ObjectLike,
+  owner: { readonly apiVersion: string; readonly kind: string },
+): Request | undefined {
+  const ref = o.metadata?.ownerReferences?.find((r) => r.controller === true);
+  if (!ref || ref.kind !== owner.kind || ref.apiVersion !== owner.apiVersion) return undefined;
+  return { namespace: o.metadata?.namespace ?? '', name: ref.name };
 }
 
 /** An object with a label selector in `spec.selector` (ReplicaSets, Deployments, …). */

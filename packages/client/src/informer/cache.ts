@@ -29,7 +29,17 @@ export type IndexFunc<T> = (obj: T) => readonly string[];
 /** The built-in index of every informer cache: the object's namespace ('' for cluster-scoped objects). */
 export const NAMESPACE_INDEX = 'namespace';
 
-const namespaceOf: IndexFunc<ApiObject> = (obj) => [obj.metadata?.namespace ?? ''];
+/** One frozen `[namespace]` per namespace (bounded): indexing a write allocates nothing. */
+const namespaceValues = new Map<string, readonly string[]>();
+const namespaceOf: IndexFunc<ApiObject> = (obj) => {
+  const namespace = obj.metadata?.namespace ?? '';
+  let values = namespaceValues.get(namespace);
+  if (values === undefined) {
+    values = Object.freeze([namespace]);
+    if (namespaceValues.size < 4096) namespaceValues.set(namespace, values);
+  }
+  return values;
+};
 
 /**
  * The objects of one informer, by key, with indexes (client-go's `Indexer` over a thread-safe store).
@@ -73,12 +83,17 @@ export class InformerCache<T extends ApiObject> {
   /** Stores `obj` under `key`; returns the object it replaced. */
   set(key: string, obj: T): T | undefined {
     const old = this.items.get(key);
+    this.replace(key, obj, old);
+    return old;
+  }
+
+  /** `set` for a caller that just read `old`, the object now under `key` (undefined: none). */
+  replace(key: string, obj: T, old: T | undefined): void {
     this.items.set(key, obj);
     if (this.labels !== undefined && (old === undefined || old.metadata?.labels !== obj.metadata?.labels)) {
       this.labels.set(key, obj.metadata?.labels ?? {});
     }
     for (const [name, fn] of this.indexers) this.reindex(name, fn, key, old, obj);
-    return old;
   }
 
   /** Removes `key`; returns the object removed. */

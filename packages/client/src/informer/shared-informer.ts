@@ -217,7 +217,7 @@ export class SharedInformer<T extends ApiObject> implements Informer<T>, Reflect
       this.emit('ADDED', object, undefined);
       return;
     }
-    this.cache.set(key, object);
+    this.cache.replace(key, object, cached);
     this.emit(cached === undefined ? 'ADDED' : 'MODIFIED', object, cached);
   }
 
