@@ -38,6 +38,7 @@ export interface StoredForm {
  */
 export function storedForm(obj: StoreObject, prev: StoreObject | undefined): StoredForm | undefined {
   if (!isPlainObject(obj)) return undefined;
+  keyTop = 0; // entries a throwing getter left behind
   const root = obj as unknown as Obj;
   const prevRoot = prev as unknown as Obj | undefined;
   // encodeObject writes `{ ...obj, metadata }`: metadata keeps its place, or comes last if absent.
@@ -123,31 +124,51 @@ function adoptArray(value: readonly unknown[], prev: readonly unknown[] | undefi
   return same ? prev : Object.freeze(out);
 }
 
+/**
+ * Keys of the objects being adopted whose values so far all are prev's, as a stack shared by the
+ * recursive calls (each pops its own entries): comparing key order with prev allocates nothing.
+ */
+const keyStack: string[] = [];
+let keyTop = 0;
+
 function adoptObject(value: Obj, prev: Obj | undefined): unknown {
   const out: Obj = {};
   let same = prev !== undefined;
-  // for-in rather than Object.keys: one key array less per object of every write.
+  const base = keyTop;
+  // for-in rather than Object.keys: no key array per object of every write.
   for (const k in value) {
     if (!Object.hasOwn(value, k)) continue;
     const v = value[k];
     if (v === undefined) continue;
-    if (k === '__proto__') return UNUSUAL;
+    if (k === '__proto__') {
+      keyTop = base;
+      return UNUSUAL;
+    }
     const p = prev === undefined ? undefined : ownValue(prev, k);
     const c = adopt(v, p);
-    if (c === UNUSUAL) return UNUSUAL;
-    if (same && c !== p) same = false;
+    if (c === UNUSUAL) {
+      keyTop = base;
+      return UNUSUAL;
+    }
     out[k] = c;
+    if (same && c !== p) same = false;
+    if (same) keyStack[keyTop++] = k;
   }
-  // Every value is prev's: prev itself, if it also has exactly these keys in this order.
-  return same && sameKeys(out, prev as Obj) ? prev : Object.freeze(out);
+  // Every value is prev's: prev itself, if it has exactly these keys in this order.
+  const shared = same && hasKeys(prev as Obj, base);
+  keyTop = base;
+  return shared ? prev : Object.freeze(out);
 }
 
-function sameKeys(a: Obj, b: Obj): boolean {
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return false;
-  return true;
+/** True when `obj`'s own keys are `keyStack[from..keyTop)`, in that order. */
+function hasKeys(obj: Obj, from: number): boolean {
+  let i = from;
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k)) continue;
+    if (i >= keyTop || keyStack[i] !== k) return false;
+    i++;
+  }
+  return i === keyTop;
 }
 
 function ownValue(obj: Obj, key: string): unknown {
