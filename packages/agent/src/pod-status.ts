@@ -3,6 +3,7 @@ import {
   type ContainerState,
   type ContainerStatus,
   compareQuantities,
+  jsonEqual,
   type Pod,
   type PodCondition,
   type PodStatus,
@@ -205,14 +206,28 @@ function condition(
   const text = status ? 'True' : 'False';
   const lastTransitionTime =
     old?.status === text && old.lastTransitionTime ? old.lastTransitionTime : toRFC3339(now);
-  return {
+  const wanted: PodCondition = {
     type,
     status: text,
     lastTransitionTime,
     ...(reason ? { reason } : {}),
     ...(message ? { message } : {}),
   };
+  return reuse(wanted, old);
 }
+
+/**
+ * `fresh`, or `old` when they are equal: what did not change stays the stored object itself, so the
+ * comparisons that follow (is there anything to write? is this event my own write's echo?) and the
+ * store's copy of the written status meet it by identity instead of walking it again.
+ */
+function reuse<T>(fresh: T, old: T | undefined): T {
+  return old !== undefined && jsonEqual(fresh, old) ? old : fresh;
+}
+
+/** The stored status of container `name` in `list`. */
+const statusNamed = (list: readonly ContainerStatus[] | undefined, name: string) =>
+  list?.find((s) => s.name === name);
 
 const names = (list: readonly ContainerStatus[]) => `[${list.map((s) => s.name).join(' ')}]`;
 
@@ -236,17 +251,23 @@ export function computePodStatus(pod: Pod, state: PodRuntimeState, options: PodS
   const initPolicy = policy === 'Never' ? 'Never' : 'OnFailure';
   const inits = spec?.initContainers ?? [];
   const initStatuses = inits.map((c) =>
-    containerStatusOf(c, state.containers.get(c.name), {
-      pod,
-      policy: initPolicy,
-      final,
-      initPending: false,
-      now,
-    }),
+    reuse(
+      containerStatusOf(c, state.containers.get(c.name), {
+        pod,
+        policy: initPolicy,
+        final,
+        initPending: false,
+        now,
+      }),
+      statusNamed(old.initContainerStatuses, c.name),
+    ),
   );
   const initDone = initStatuses.every((s) => s.state?.terminated?.exitCode === 0);
   const statuses = (spec?.containers ?? []).map((c) =>
-    containerStatusOf(c, state.containers.get(c.name), { pod, policy, final, initPending: !initDone, now }),
+    reuse(
+      containerStatusOf(c, state.containers.get(c.name), { pod, policy, final, initPending: !initDone, now }),
+      statusNamed(old.containerStatuses, c.name),
+    ),
   );
   const stoppedForGood =
     !!pod.metadata?.deletionTimestamp &&
@@ -289,16 +310,17 @@ export function computePodStatus(pod: Pod, state: PodRuntimeState, options: PodS
 
   const ip = state.sandbox?.ip;
   const startTime = state.startTime === undefined ? old.startTime : toRFC3339(state.startTime);
-  return {
+  const status: PodStatus = {
     ...old,
     phase,
-    conditions: [...ours, ...others],
+    conditions: reuse([...ours, ...others], old.conditions),
     hostIP: state.hostIP,
-    hostIPs: [{ ip: state.hostIP }],
-    ...(ip ? { podIP: ip, podIPs: [{ ip }] } : {}),
+    hostIPs: reuse([{ ip: state.hostIP }], old.hostIPs),
+    ...(ip ? { podIP: ip, podIPs: reuse([{ ip }], old.podIPs) } : {}),
     ...(startTime ? { startTime } : {}),
-    ...(inits.length > 0 ? { initContainerStatuses: initStatuses } : {}),
-    containerStatuses: statuses,
+    ...(inits.length > 0 ? { initContainerStatuses: reuse(initStatuses, old.initContainerStatuses) } : {}),
+    containerStatuses: reuse(statuses, old.containerStatuses),
     qosClass: old.qosClass ?? qosClass(pod),
   };
+  return reuse(status, pod.status);
 }
