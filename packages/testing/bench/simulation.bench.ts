@@ -23,13 +23,13 @@
  *    coalesced runs.
  * 3. property throughput: random fault schedules checked per second (`runScenario` with the standard
  *    invariants), against scenarios without faults (baseline).
- * `SCALE_NODES=100,500,1000` chooses the sizes (default 100,300,500; 1,000 nodes take ~12 s, and 5,000 —
- *    Kubernetes' largest supported cluster, 150,000 pods — 66–72 s and 2.4 GiB); `BENCH_QUICK=1` runs small sizes only.
+ * `SCALE_NODES=100,500,1000` chooses the sizes (default 100,300,500; 1,000 nodes take ~11 s, and 5,000 —
+ *    Kubernetes' largest supported cluster, 150,000 pods — 63–67 s and 2.4 GiB); `BENCH_QUICK=1` runs small sizes only.
  * `pnpm bench` runs this with `--max-semi-space-size=64` (V8's young generation at 64 MiB per semi-space
  *    instead of 16): a big simulation keeps most of what it allocates (every object version is cached),
  *    and with the default young generation much of the wave's short-lived state is promoted and collected
- *    by full GCs — at 5,000 nodes the flag takes ~15 % off the wall time for ~0.6 GiB more RSS. Without
- *    the flag (plain `node …`) the same run takes 79–87 s and 1.9 GiB.
+ *    by full GCs — at 5,000 nodes the flag takes ~20 % off the wall time for ~0.4 GiB more RSS. Without
+ *    the flag (plain `node …`) the same run takes 79–87 s and 1.9–2.0 GiB.
  * `BENCH_ONLY=scale` (or `churn`, `property`, comma-separated) runs only those parts.
  */
 import type { Deployment, KubeObject } from '@flotilla/api';
