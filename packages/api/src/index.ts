@@ -3,6 +3,7 @@
  * field paths, defaulting, resource quantities and `ApiError`.
  */
 
+export { type Binding, BindingSchema, type BindOutcome, bindPod, validateBinding } from './binding.js';
 export { applyDefaults } from './defaults/index.js';
 export {
   ApiError,

@@ -1,6 +1,7 @@
 /**
  * The resource endpoints: get, list, watch, create, update, patch, delete and deletecollection for
- * every registered kind, plus the `status` and `scale` subresources, over an `ObjectStore`.
+ * every registered kind, plus the `status` and `scale` subresources, over an `ObjectStore`
+ * (`pods/binding` is `binding.ts`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, applyDefaults, type KindInfo, validate, validateUpdate } from '@flotilla/api';
@@ -102,7 +103,7 @@ function typedBody(kind: KindInfo, body: Record<string, unknown>): Obj {
 }
 
 /** `dryRun=All`: run every check, write nothing. Any other value is BadRequest. */
-function isDryRun(query: URLSearchParams): boolean {
+export function isDryRun(query: URLSearchParams): boolean {
   const values = query.getAll('dryRun');
   for (const v of values) {
     if (v !== 'All') throw ApiError.badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
@@ -398,7 +399,7 @@ async function create(req: IncomingMessage, res: ServerResponse, ctx: ResourceCo
 }
 
 /** A create/update body: JSON, or Kubernetes protobuf (what kubectl 1.32's typed clients send). */
-async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+export async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const type = mediaType(req.headers['content-type']);
   if (type === PROTOBUF_MEDIA_TYPE) return decodeKubernetesProtobuf(await readBody(req));
   if (type !== '' && type !== 'application/json' && type !== '*/*') {

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { ApiError, BOOTSTRAP_NAMESPACES, isAlreadyExists } from '@flotilla/api';
 import { type Clock, SystemClock } from '@flotilla/clock';
 import type { ObjectStore } from '@flotilla/store';
+import { serveBinding } from './binding.js';
 import { makeServingCertificates } from './certs.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, VERSION_INFO } from './discovery.js';
 import { createExecUpgradeHandler, serveExecWithoutUpgrade } from './exec.js';
@@ -212,6 +213,14 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         ) {
           await discardBody(req);
           return serveExecWithoutUpgrade(method, logContext, { namespace: r.namespace, name: r.name, query });
+        }
+        if (
+          r.kind.kind === 'Pod' &&
+          r.subresource === 'binding' &&
+          r.namespace !== undefined &&
+          r.name !== undefined
+        ) {
+          return serveBinding(req, res, ctx, { namespace: r.namespace, name: r.name, query });
         }
         return handleResource(req, res, ctx, {
           kind: r.kind,

@@ -41,6 +41,10 @@ export interface Client {
  *   the object marked with `deletionTimestamp`.
  * - `watch` is cold: each subscription is its own watch; it errors (Gone when `resourceVersion` is too
  *   old, ServiceUnavailable when the server goes away) and never silently stops while the server runs.
+ * - `resource('v1', 'Binding').namespace(ns).create(binding)` assigns the Pod `binding.metadata.name`
+ *   to the Node `binding.target.name`, as Kubernetes' `pods/<name>/binding`: no defaulting or Pod
+ *   validation, Conflict when the Pod is being deleted or already assigned, `metadata.uid` /
+ *   `resourceVersion` as preconditions. It resolves to the binding sent; Binding has no other verb.
  */
 export interface ResourceClient<T extends ApiObject> {
   readonly apiVersion: string;

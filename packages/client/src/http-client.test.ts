@@ -89,6 +89,32 @@ describe('createHttpClient', () => {
     });
   });
 
+  it('sends a Binding to the binding subresource of its pod and resolves to the binding sent', async () => {
+    const { transport, sent } = fakeTransport(() => ({
+      status: 201,
+      body: '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","code":201}',
+    }));
+    const bindings = createHttpClient({ transport }).resource('v1', 'Binding');
+    const binding = {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'web/0', uid: 'u1' },
+      target: { kind: 'Node', name: 'n1' },
+    } as const;
+    const result = await bindings.namespace('team a').create(binding);
+    expect(sent.map((s) => `${s.method} ${s.path}`)).toEqual([
+      'POST /api/v1/namespaces/team%20a/pods/web%2F0/binding',
+    ]);
+    expect(sent[0]?.body).toEqual({ ...binding, metadata: { ...binding.metadata, namespace: 'team a' } });
+    expect(result).toEqual(sent[0]?.body);
+    expect(Object.isFrozen(result.target)).toBe(true);
+    await expect(bindings.create(binding)).rejects.toSatisfy(isBadRequest);
+    await expect(
+      bindings.namespace('a').create({ ...binding, metadata: { namespace: 'a' } }),
+    ).rejects.toSatisfy(isBadRequest);
+    expect(sent).toHaveLength(1);
+  });
+
   it('refuses requests it cannot address, without sending them', async () => {
     const { transport, sent } = fakeTransport();
     const client = createHttpClient({ transport });

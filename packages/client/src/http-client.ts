@@ -1,7 +1,9 @@
 import { ApiError, isApiError, lookupKind } from '@flotilla/api';
 import { type Clock, SystemClock } from '@flotilla/clock';
 import { Observable } from 'rxjs';
+import { boundPod, isBinding, sentBinding } from './binding.js';
 import type { Client, ResourceClient } from './client.js';
+import { deepFreeze } from './freeze.js';
 import { inClientScope } from './scope.js';
 import type {
   ApiObject,
@@ -171,7 +173,7 @@ class HttpResourceClient<T extends ApiObject> implements ResourceClient<T> {
     readonly namespaceName: string | undefined,
   ) {
     const info = lookupKind({ apiVersion, kind });
-    this.namespaced = info?.namespaced;
+    this.namespaced = isBinding(apiVersion, kind) ? true : info?.namespaced;
     this.plural = info?.plural ?? `${kind.toLowerCase()}s`;
     const slash = apiVersion.indexOf('/');
     this.group = slash < 0 ? '' : apiVersion.slice(0, slash);
@@ -206,7 +208,17 @@ class HttpResourceClient<T extends ApiObject> implements ResourceClient<T> {
     return items.every((item, i) => item === list.items[i]) ? list : deepFreeze({ ...list, items });
   }
 
-  create(obj: T): Promise<T> {
+  async create(obj: T): Promise<T> {
+    if (isBinding(this.apiVersion, this.kind)) {
+      let binding: T | undefined;
+      await this.call<unknown>(() => {
+        binding = this.checked(obj);
+        const { namespace, name } = boundPod(binding);
+        const pod = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
+        return ['POST', `${pod}/binding`, binding];
+      });
+      return sentBinding(binding as T);
+    }
     return this.call<T>(() => {
       const checked = this.checked(obj);
       return ['POST', this.collectionPath(this.namespaceOf(checked)), checked];
@@ -401,12 +413,4 @@ function errorOf(code: number, text: string): ApiError {
 function toClientError(error: unknown): ApiError {
   if (isApiError(error)) return error;
   return new ApiError('ServiceUnavailable', error instanceof Error ? error.message : String(error));
-}
-
-function deepFreeze<V>(value: V): V {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

@@ -39,6 +39,42 @@ describe('createInProcessClient', () => {
     >();
   });
 
+  it('binds a pod through a v1/Binding, refusing as Kubernetes does', async () => {
+    const { client, backend } = setup();
+    const created = await client.resource('v1', 'Pod').namespace('team-a').create(pod('web'));
+    const bindings = client.resource('v1', 'Binding').namespace('team-a');
+    const binding = {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'web', uid: created.metadata?.uid },
+      target: { kind: 'Node', name: 'n1' },
+    } as const;
+    const result = await bindings.create(binding);
+    expect(result).toEqual({ ...binding, metadata: { ...binding.metadata, namespace: 'team-a' } });
+    expect(Object.isFrozen(result.metadata)).toBe(true);
+    const bound = await client.resource('v1', 'Pod').namespace('team-a').get('web');
+    expect(bound.spec?.nodeName).toBe('n1');
+    expect(bound.metadata?.generation).toBe(1);
+    const revision = await backend.currentRevision();
+    const again = await bindings.create({ ...binding, target: { name: 'n2' } }).catch((e: unknown) => e);
+    expect(isConflict(again)).toBe(true);
+    expect((again as Error).message).toBe(
+      'Operation cannot be fulfilled on pods/binding "web": pod web is already assigned to node "n1"',
+    );
+    expect(isNotFound(await bindings.create({ ...binding, metadata: { name: 'x' } }).catch((e) => e))).toBe(
+      true,
+    );
+    expect(
+      isBadRequest(
+        await client
+          .resource('v1', 'Binding')
+          .create(binding)
+          .catch((e) => e),
+      ),
+    ).toBe(true);
+    expect(await backend.currentRevision()).toBe(revision);
+  });
+
   it('creates, gets, lists, updates and deletes in a namespace', async () => {
     const { client } = setup();
     const pods = client.resource('v1', 'Pod').namespace('team-a');

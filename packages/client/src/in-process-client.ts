@@ -1,5 +1,6 @@
-import { ApiError, isApiError, lookupKind } from '@flotilla/api';
+import { ApiError, type Binding, isApiError, lookupKind } from '@flotilla/api';
 import { Observable } from 'rxjs';
+import { boundPod, isBinding, sentBinding } from './binding.js';
 import type { Client, ResourceClient } from './client.js';
 import { applyMergePatch } from './merge-patch.js';
 import { inClientScope } from './scope.js';
@@ -39,6 +40,8 @@ export interface InProcessStore {
     options?: { readonly subresource?: 'status' },
   ): Promise<T>;
   delete<T extends ApiObject>(ref: StoreRef, options?: DeleteOptions): Promise<T>;
+  /** Applies a `v1/Binding` (what creating one through the client does). */
+  bindPod(binding: Binding): Promise<unknown>;
   watch<T extends ApiObject>(type: TypeRef, options?: StoreWatchOptions): Observable<WatchEvent<T>>;
 }
 
@@ -68,7 +71,7 @@ class InProcessResourceClient<T extends ApiObject> implements ResourceClient<T> 
   ) {
     this.type = { apiVersion, kind };
     const info = lookupKind(this.type);
-    this.namespaced = info?.namespaced;
+    this.namespaced = isBinding(apiVersion, kind) ? true : info?.namespaced;
     this.resourceName = { group: groupOf(apiVersion), resource: info?.plural ?? `${kind.toLowerCase()}s` };
   }
 
@@ -85,6 +88,14 @@ class InProcessResourceClient<T extends ApiObject> implements ResourceClient<T> 
   }
 
   create(obj: T): Promise<T> {
+    if (isBinding(this.apiVersion, this.kind)) {
+      return guard(async () => {
+        const binding = this.checked(obj);
+        boundPod(binding);
+        await this.store.bindPod(binding as unknown as Binding);
+        return sentBinding(binding);
+      });
+    }
     return guard(() => this.store.create(this.checked(obj)));
   }
 

@@ -1,4 +1,4 @@
-import type { KubeObject, ObjectMeta } from '@flotilla/api';
+import type { Binding, KubeObject, ObjectMeta } from '@flotilla/api';
 
 /**
  * The least every API object has: `apiVersion`, `kind` and `metadata`. Everything a `Client` reads or
@@ -27,7 +27,10 @@ export type BuiltInKinds = { [O in KubeObject as `${O['apiVersion']}/${O['kind']
  * }
  * ```
  */
-export interface KnownKinds extends BuiltInKinds {}
+export interface KnownKinds extends BuiltInKinds {
+  /** Not stored: creating one binds a Pod to a Node (see `Client`). */
+  'v1/Binding': Binding;
+}
 
 /** The object type of `apiVersion` + `kind`: the known kind's type, else `UnstructuredObject`. */
 export type ObjectOf<A extends string, K extends string> = `${A}/${K}` extends keyof KnownKinds

@@ -1,5 +1,11 @@
 import type { Node, Pod } from '@flotilla/api';
-import { createInProcessClient, SharedInformerFactory } from '@flotilla/client';
+import {
+  type ApiObject,
+  type Client,
+  createInProcessClient,
+  type ResourceClient,
+  SharedInformerFactory,
+} from '@flotilla/client';
 import { VirtualClock } from '@flotilla/clock';
 import { MemoryBackend, ObjectStore } from '@flotilla/store';
 import { describe, expect, it } from 'vitest';
@@ -30,18 +36,38 @@ function pod(name: string, cpu = '1', extra: Partial<Pod['spec']> = {}): Pod {
   };
 }
 
-async function start(options: { preemption?: boolean } = {}) {
+/** `inner` with every write reported to `seen` (by verb) before it is made. */
+function recording<T extends ApiObject>(
+  inner: ResourceClient<T>,
+  seen: (verb: string) => void,
+): ResourceClient<T> {
+  const writes = new Set(['create', 'update', 'updateStatus', 'patch', 'delete']);
+  return new Proxy(inner, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (key === 'namespace') return (ns: string) => recording(target.namespace(ns), seen);
+      if (typeof key !== 'string' || !writes.has(key) || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        seen(key);
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
+async function start(options: { preemption?: boolean; wrap?: (client: Client) => Client } = {}) {
   const clock = new VirtualClock();
   const store = new ObjectStore({ backend: new MemoryBackend(), clock });
   const client = createInProcessClient(store);
   const informers = new SharedInformerFactory(client, { clock });
   const errors: unknown[] = [];
+  const { wrap, ...rest } = options;
   const scheduler = new Scheduler({
-    client,
+    client: wrap ? wrap(client) : client,
     informers,
     clock,
     seed: 1,
-    ...options,
+    ...rest,
     onError: (e) => errors.push(e),
   });
   informers.start();
@@ -100,6 +126,11 @@ describe('Scheduler loop', () => {
     await h.settle(15_000);
     big = await h.pods.get('big');
     expect(big.spec?.nodeName).toBe('large');
+    // Bound through a Binding: the condition turns True, the spec's generation stays.
+    expect(big.status?.conditions?.filter((c) => c.type === 'PodScheduled')).toEqual([
+      { type: 'PodScheduled', status: 'True', lastTransitionTime: expect.any(String) },
+    ]);
+    expect(big.metadata?.generation).toBe(1);
     await h.stop();
   });
 
@@ -114,6 +145,24 @@ describe('Scheduler loop', () => {
     await h.pods.delete('first');
     await h.settle(15_000);
     expect((await h.pods.get('second')).spec?.nodeName).toBe('only');
+    await h.stop();
+  });
+
+  it('binds with one Binding per pod: no patch or update of the pod', async () => {
+    const writes: string[] = [];
+    const h = await start({
+      wrap: (client) => ({
+        resource: (apiVersion, kind) =>
+          recording(client.resource(apiVersion, kind), (verb) => writes.push(`${verb} ${kind}`)),
+      }),
+    });
+    await h.nodes.create(node('n1'));
+    const created = await h.pods.create(pod('solo'));
+    await h.settle();
+    const bound = await h.pods.get('solo');
+    expect(bound.spec?.nodeName).toBe('n1');
+    expect(bound.metadata?.generation).toBe(created.metadata?.generation);
+    expect(writes.filter((w) => !w.endsWith(' Event'))).toEqual(['create Binding']);
     await h.stop();
   });
 

@@ -314,18 +314,25 @@ export class Scheduler {
 
   private async bind(pod: Pod, info: PodInfo, nodeName: string): Promise<void> {
     const namespace = pod.metadata?.namespace ?? 'default';
-    const api = this.options.client.resource('v1', 'Pod').namespace(namespace);
+    const name = pod.metadata?.name ?? '';
     try {
-      await api.patch(pod.metadata?.name ?? '', {
-        metadata: { resourceVersion: pod.metadata?.resourceVersion },
-        spec: { nodeName },
-      });
+      // A Binding, as kube-scheduler sends: the API server assigns the Pod without defaulting or
+      // validating it again, and refuses (Conflict) a Pod that is being deleted or already bound.
+      await this.options.client
+        .resource('v1', 'Binding')
+        .namespace(namespace)
+        .create({
+          apiVersion: 'v1',
+          kind: 'Binding',
+          metadata: { name, namespace, ...(pod.metadata?.uid ? { uid: pod.metadata.uid } : {}) },
+          target: { kind: 'Node', name: nodeName },
+        });
       if (this.options.events !== false) {
         await this.recorder.record(
           pod,
           'Normal',
           'Scheduled',
-          `Successfully assigned ${namespace}/${pod.metadata?.name} to ${nodeName}`,
+          `Successfully assigned ${namespace}/${name} to ${nodeName}`,
         );
       }
     } catch (error) {
@@ -334,11 +341,11 @@ export class Scheduler {
       if (isNotFound(error)) return;
       if (isConflict(error)) {
         // Changed meanwhile: the informer brings the new version (bound by someone else, or to retry).
-        const fresh = this.pods.lister().get(namespace, pod.metadata?.name ?? '');
+        const fresh = this.pods.lister().get(namespace, name);
         if (fresh && !fresh.spec?.nodeName) this.queue.add(podKey(fresh), fresh, fresh.spec?.priority ?? 0);
         return;
       }
-      this.options.onError?.(error, { namespace, name: pod.metadata?.name ?? '' });
+      this.options.onError?.(error, { namespace, name });
       this.queue.addUnschedulable(podKey(pod), pod, pod.spec?.priority ?? 0);
     }
   }

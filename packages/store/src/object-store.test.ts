@@ -301,6 +301,129 @@ describe('ObjectStore update', () => {
   });
 });
 
+describe('ObjectStore bindPod', () => {
+  const binding = (name: string, node: string, metadata: Record<string, unknown> = {}) =>
+    ({
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name, namespace: 'default', ...metadata },
+      target: { kind: 'Node', name: node },
+    }) as const;
+
+  it('assigns the node and marks the pod scheduled without a generation bump, one write', async () => {
+    const { store, backend, clock } = setup();
+    const created = await store.create(pod('web'));
+    await clock.advance(5_000);
+    expect(created.metadata?.creationTimestamp).not.toBe(toRFC3339(clock.now()));
+    const before = await backend.currentRevision();
+    const bound = await store.bindPod(binding('web', 'n1', { annotations: { 'example.com/why': 'fit' } }));
+    expect(await backend.currentRevision()).toBe(before + 1);
+    expect(bound.spec?.nodeName).toBe('n1');
+    expect(bound.metadata?.generation).toBe(created.metadata?.generation);
+    expect(bound.metadata?.annotations).toEqual({ 'example.com/why': 'fit' });
+    expect(bound.status?.conditions).toEqual([
+      { type: 'PodScheduled', status: 'True', lastTransitionTime: toRFC3339(clock.now()) },
+    ]);
+    expect(bound.metadata?.resourceVersion).toBe(String(before + 1));
+    expect(Object.isFrozen(bound.spec)).toBe(true);
+    expect(await store.get({ ...POD, namespace: 'default', name: 'web' })).toBe(bound);
+  });
+
+  it('refuses with Conflict on pods/binding as Kubernetes does, and writes nothing', async () => {
+    const { store, backend } = setup();
+    await store.create(pod('bound', { nodeName: 'n2' }));
+    await store.create(pod('going', { finalizers: ['example.com/hold'] }));
+    await store.delete({ ...POD, namespace: 'default', name: 'going' });
+    const gated = pod('gated');
+    await store.create({ ...gated, spec: { ...gated.spec!, schedulingGates: [{ name: 'example.com/q' }] } });
+    const before = await backend.currentRevision();
+    const cases: [string, string][] = [
+      ['bound', 'pod bound is already assigned to node "n2"'],
+      ['going', 'pod going is being deleted, cannot be assigned to a host'],
+      ['gated', 'pod gated has non-empty .spec.schedulingGates'],
+    ];
+    for (const [name, why] of cases) {
+      const error = await rejection(store.bindPod(binding(name, 'n1')));
+      expect(error.reason).toBe('Conflict');
+      expect(error.message).toBe(`Operation cannot be fulfilled on pods/binding "${name}": ${why}`);
+    }
+    expect(await backend.currentRevision()).toBe(before);
+  });
+
+  it('checks the uid and resourceVersion preconditions', async () => {
+    const { store } = setup();
+    const created = await store.create(pod('web'));
+    const uid = await rejection(store.bindPod(binding('web', 'n1', { uid: 'other' })));
+    expect(uid.message).toBe(
+      `Operation cannot be fulfilled on pods/binding "web": Precondition failed: UID in precondition: other, UID in object meta: ${created.metadata?.uid}`,
+    );
+    const rv = await rejection(store.bindPod(binding('web', 'n1', { resourceVersion: '999' })));
+    expect(rv.reason).toBe('Conflict');
+    expect(rv.message).toContain('ResourceVersion in precondition: 999');
+    const bound = await store.bindPod(
+      binding('web', 'n1', {
+        uid: created.metadata?.uid,
+        resourceVersion: created.metadata?.resourceVersion,
+      }),
+    );
+    expect(bound.spec?.nodeName).toBe('n1');
+  });
+
+  it('rejects a bad binding as Invalid naming the field, and a missing pod as NotFound', async () => {
+    const { store } = setup();
+    const invalid = await rejection(
+      store.bindPod({ ...binding('web', ''), target: { kind: 'Service', name: '' } }),
+    );
+    expect(invalid.reason).toBe('Invalid');
+    expect(invalid.message).toBe(
+      'Binding "web" is invalid: [target.kind: Unsupported value: "Service": supported values: "Node", "<empty>", target.name: Required value]',
+    );
+    const missing = await rejection(store.bindPod(binding('ghost', 'n1')));
+    expect(missing.reason).toBe('NotFound');
+    expect(missing.message).toBe('pods "ghost" not found');
+  });
+
+  it('binds exactly once among racing schedulers; the others see Conflict', async () => {
+    const { store } = setup();
+    await store.create(pod('web'));
+    const results = await Promise.allSettled(
+      ['n1', 'n2', 'n3', 'n4'].map((node) => store.bindPod(binding('web', node))),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results)
+      if (r.status === 'rejected') expect((r.reason as { reason: string }).reason).toBe('Conflict');
+  });
+
+  it('keeps a racing label change: a lost race is retried on the fresh pod', async () => {
+    const { store } = setup();
+    await store.create(pod('web'));
+    const ref = { ...POD, namespace: 'default', name: 'web' };
+    const [bound] = await Promise.all([
+      store.bindPod(binding('web', 'n1')),
+      store.guaranteedUpdate<Pod>(ref, (c) => ({ ...c, metadata: { ...c.metadata, labels: { a: '1' } } })),
+    ]);
+    expect(bound.spec?.nodeName).toBe('n1');
+    const final = await store.get<Pod>(ref);
+    expect(final.spec?.nodeName).toBe('n1');
+    expect(final.metadata?.labels).toEqual({ a: '1' });
+  });
+
+  it('runs validating admission on the pod update', async () => {
+    const { store } = setup();
+    await store.create(pod('web'));
+    store.addAdmission({
+      name: 'no-n9',
+      validate: (obj, _old, op) => {
+        if (op === 'UPDATE' && (obj as Pod).spec?.nodeName === 'n9') throw new Error('n9 is reserved');
+        return undefined;
+      },
+    });
+    const denied = await rejection(store.bindPod(binding('web', 'n9')));
+    expect(denied.reason).toBe('Forbidden');
+    expect((await store.bindPod(binding('web', 'n1'))).spec?.nodeName).toBe('n1');
+  });
+});
+
 describe('ObjectStore delete', () => {
   it('removes an object and returns its last state with the deletion revision', async () => {
     const { store, backend } = setup();

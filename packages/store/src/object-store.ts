@@ -1,4 +1,14 @@
-import { ApiError, type FieldError, isAlreadyExists, isConflict, isNotFound } from '@flotilla/api';
+import {
+  ApiError,
+  type Binding,
+  bindPod,
+  type FieldError,
+  isAlreadyExists,
+  isConflict,
+  isNotFound,
+  type Pod,
+  validateBinding,
+} from '@flotilla/api';
 import { type Clock, createRandom, type Random, toRFC3339 } from '@flotilla/clock';
 import type { FieldSelector, Selector } from '@flotilla/labels';
 import { produce } from 'immer';
@@ -62,6 +72,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Meta = NonNullable<StoreObject['metadata']>;
 
 const DEFAULT_NAMESPACE = 'default';
+const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
 
 /**
  * Typed API objects on any `Backend`, with Kubernetes' API server semantics.
@@ -470,12 +481,69 @@ export class ObjectStore {
     }
   }
 
+  /**
+   * Assigns a Pod to a Node as Kubernetes' `pods/binding` does: a storage-level update of the stored
+   * Pod (`bindPod` of `@flotilla/api`: `spec.nodeName`, the binding's annotations, PodScheduled=True)
+   * without defaulting or Pod validation — a valid unbound Pod stays valid, which is property-tested —
+   * and without a `generation` bump. Retries lost races like `guaranteedUpdate`.
+   *
+   * Errors: Invalid (kind Binding) for a bad binding; NotFound without the Pod; Conflict on
+   * `pods/binding` when the Pod is being deleted, already assigned or gated, and when the binding's
+   * `metadata.uid` / `metadata.resourceVersion` (preconditions) differ from the Pod's. Validating
+   * admission hooks see the Pod update as an UPDATE; mutating ones do not run (the body is a Binding).
+   */
+  async bindPod(binding: Binding): Promise<Pod> {
+    this.checkOpen();
+    const errors = validateBinding(binding);
+    if (errors.length > 0) {
+      const name = (binding as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+      throw ApiError.invalid({ group: '', kind: 'Binding' }, typeof name === 'string' ? name : '', errors);
+    }
+    const r = this.resolve({ apiVersion: 'v1', kind: 'Pod' });
+    const { name = '', namespace, uid, resourceVersion } = binding.metadata;
+    const key = this.key(r, this.namespaceOf(r, namespace), name);
+    const binds = { group: '', resource: 'pods/binding' };
+    for (let attempt = 0; ; attempt++) {
+      const old =
+        attempt === 0
+          ? await this.get({ ...POD, namespace, name })
+          : await this.current(r, key, name, undefined);
+      const meta = old.metadata ?? {};
+      if (uid && uid !== meta.uid) {
+        throw ApiError.conflict(
+          binds,
+          name,
+          `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${meta.uid}`,
+        );
+      }
+      if (resourceVersion && resourceVersion !== meta.resourceVersion) {
+        throw ApiError.conflict(
+          binds,
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
+        );
+      }
+      const outcome = bindPod(old as Pod, binding, toRFC3339(this.clock.now()));
+      if ('refused' in outcome) throw ApiError.conflict(binds, name, outcome.refused);
+      try {
+        return (await this.applyUpdate(r, key, old, outcome.pod, {}, 'binding')) as Pod;
+      } catch (error) {
+        if (!isConflict(error) || resourceVersion || attempt >= this.maxUpdateRetries) throw error;
+      }
+    }
+  }
+
+  /**
+   * Writes `obj` over `old`. `main` and `status` are the resource and its status subresource as
+   * `update` describes them; `binding` stores `obj` as given (see `bindPod`).
+   */
   private async applyUpdate(
     r: Resolved,
     key: string,
     old: StoreObject,
     obj: StoreObject,
     options: UpdateOptions,
+    mode: 'main' | 'status' | 'binding' = options.subresource === 'status' ? 'status' : 'main',
   ): Promise<StoreObject> {
     const oldMeta = old.metadata ?? {};
     const name = oldMeta.name ?? '';
@@ -487,24 +555,30 @@ export class ObjectStore {
       );
     }
     let next: StoreObject;
-    if (options.subresource === 'status') {
-      // Only an admission hook can run between here and the write, which copies what it stores: freeze
-      // the caller's status against changes during that wait only when there is one.
-      next = withStatus(old, (obj as { status?: unknown }).status, this.admission.length > 0);
-    } else {
-      next = this.scheme.applyDefaults(obj);
-      if (this.admission.length > 0) next = await this.mutate(next, 'UPDATE', old);
-      next = withSystemFields(next, old);
-      // Immutable while an admission hook may look at it (no hook: nothing runs before the write copies it).
+    if (mode === 'binding') {
+      // Built by `bindPod` from `old`: system fields are old's, content valid, never equal to old.
+      next = obj;
       if (this.admission.length > 0) deepFreeze(next);
+    } else {
+      if (mode === 'status') {
+        // Only an admission hook can run between here and the write, which copies what it stores:
+        // freeze the caller's status against changes during that wait only when there is one.
+        next = withStatus(old, (obj as { status?: unknown }).status, this.admission.length > 0);
+      } else {
+        next = this.scheme.applyDefaults(obj);
+        if (this.admission.length > 0) next = await this.mutate(next, 'UPDATE', old);
+        next = withSystemFields(next, old);
+        // Immutable while an admission hook may look at it (no hook: nothing runs before the write copies it).
+        if (this.admission.length > 0) deepFreeze(next);
+      }
+      if (deepEqual(next, old)) return old;
+      const statusOnly = mode === 'status' && this.scheme.validateStatusUpdate;
+      this.checkValid(
+        r,
+        name,
+        statusOnly ? statusOnly.call(this.scheme, next, old) : this.scheme.validateUpdate(next, old),
+      );
     }
-    if (deepEqual(next, old)) return old;
-    const statusOnly = options.subresource === 'status' && this.scheme.validateStatusUpdate;
-    this.checkValid(
-      r,
-      name,
-      statusOnly ? statusOnly.call(this.scheme, next, old) : this.scheme.validateUpdate(next, old),
-    );
     if (this.admission.length > 0) await this.admit(r, next, old, 'UPDATE');
 
     const modRevision = Number(oldMeta.resourceVersion);
