@@ -4,8 +4,9 @@
  *
  * - `createApiServer({ store, clock?, tls?, host?, port?, token? })` listens (https with a CA made at
  *   start-up by default; bearer-token auth) and serves `/version`, health checks, legacy discovery,
- *   CRUD + list + watch for every registered kind, `status` and `scale` subresources, merge / JSON /
- *   strategic-merge patches, Tables for `kubectl get`, and a minimal OpenAPI v3 for `apply -f`.
+ *   CRUD + list + watch for every registered kind, `status`, `scale` and `pods/binding`
+ *   subresources, merge / JSON / strategic-merge patches, Tables for `kubectl get`, and a minimal
+ *   OpenAPI v3 for `apply -f`.
  * - `pods/log` (tail, follow, previous, timestamps, limitBytes, since*) and `pods/exec` (`kubectl exec`
  *   over WebSocket `v5.channel.k8s.io`/`v4.channel.k8s.io`: stdin, stdout, stderr, exit codes on
  *   channel 3) through `options.nodes`.

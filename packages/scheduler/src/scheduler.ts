@@ -64,8 +64,9 @@ const terminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status?.
  *
  * - Unschedulable pods are parked with back-off (1 s doubling to 10 s) and moved back when the cluster
  *   changes (a node added or updated, a pod deleted or finished), or after 5 minutes regardless.
- * - Binding writes `spec.nodeName` conditioned on the resourceVersion read; a pod bound meanwhile by
- *   someone else is dropped from the queue, not bound twice.
+ * - Binding creates a `v1/Binding` (Kubernetes' `pods/binding`) with the pod's uid as precondition:
+ *   the store sets `spec.nodeName` and PodScheduled=True without re-defaulting or re-validating the
+ *   pod; a pod bound meanwhile by someone else (or being deleted) is a Conflict and is not bound twice.
  * - Events `Scheduled` and `FailedScheduling` (`0/3 nodes are available: 3 Insufficient cpu.`), and the
  *   PodScheduled=False condition with reason Unschedulable, as `kubectl describe` shows them.
  * - A pod that fits nowhere may preempt lower-priority pods: the victims are deleted and the pod is
