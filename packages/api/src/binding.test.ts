@@ -28,6 +28,7 @@ describe('validateBinding', () => {
     ['a Node target', binding(), ''],
     ['an empty target kind', binding({ kind: '', name: 'n1' }), ''],
     ['no target kind', binding({ name: 'n1' }), ''],
+    ['nulls as Go clients send them', binding(undefined, { creationTimestamp: null, annotations: null }), ''],
     ['no target name', binding({ kind: 'Node' }), 'target.name: Required value'],
     [
       'a target that is not a Node',

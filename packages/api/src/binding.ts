@@ -13,7 +13,8 @@ import {
   type Pod,
   type PodCondition,
 } from './generated/schemas.generated.js';
-import { schemaErrorsToFieldErrors } from './schemas/schema-errors.js';
+import { dropNullFields, schemaErrorsToFieldErrors } from './schemas/schema-errors.js';
+import { surelyConforms } from './validate.js';
 import { validateAnnotations } from './validation/meta.js';
 
 /** Ties a Pod (`metadata.name`, `metadata.namespace`) to a Node (`target.name`). */
@@ -38,10 +39,17 @@ export const BindingSchema = z.strictObject({
  * the Pod name it needs and the annotations it merges into the Pod): `[]` when it can be applied.
  */
 export function validateBinding(value: unknown): FieldError[] {
-  const parsed = BindingSchema.safeParse(value);
-  if (!parsed.success)
-    return schemaErrorsToFieldErrors(parsed.error, { input: value, schema: BindingSchema });
-  const { metadata, target } = parsed.data;
+  let binding = value as Binding;
+  // The structural fast check vouches for a well-formed binding (what a scheduler sends); zod
+  // parses anything else and names its problems.
+  if (!surelyConforms(BindingSchema, value)) {
+    // Go clients send `null` for empty fields (`creationTimestamp: null`): absent, as Kubernetes reads it.
+    const input = dropNullFields(BindingSchema, value);
+    const parsed = BindingSchema.safeParse(input);
+    if (!parsed.success) return schemaErrorsToFieldErrors(parsed.error, { input, schema: BindingSchema });
+    binding = parsed.data;
+  }
+  const { metadata, target } = binding;
   const errors: FieldError[] = [];
   if (!metadata.name) errors.push(fieldErrors.required('metadata.name', 'name or generateName is required'));
   validateAnnotations(errors, metadata.annotations, 'metadata.annotations');

@@ -72,7 +72,7 @@ const conformance = new WeakMap<object, Conformance | null>();
  * output equals `obj`. Lets a valid object skip `containsNull` and zod (the slow part); anything
  * else (or a throw, e.g. on absurdly deep JSON) takes the zod path, which produces the errors.
  */
-function surelyConforms(schema: KindInfo['schema'], obj: unknown): boolean {
+export function surelyConforms(schema: z.ZodType, obj: unknown): boolean {
   let fast = conformance.get(schema);
   if (fast === undefined) {
     fast = compileConformance(schema) ?? null;

@@ -23,7 +23,8 @@ describe('pods/binding', () => {
   it('binds a pod: 201 with a Success Status, the pod assigned and marked scheduled', async () => {
     t = await startTestServer();
     await addPod(t, 'web');
-    const res = await t.request('POST', PATH, { body: binding({ name: 'web', annotations: { a: 'b' } }) });
+    const body = binding({ name: 'web', creationTimestamp: null, annotations: { a: 'b' } });
+    const res = await t.request('POST', PATH, { body });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       kind: 'Status',
