@@ -129,4 +129,21 @@ describe('validateStatusUpdate', () => {
     const changed = { ...next, spec: { ...prev.spec } };
     expect(validateStatusUpdate(changed, prev).map((e) => e.field)).toEqual(['spec.restartPolicy']);
   });
+
+  it('does not re-validate metadata carried over as the same object, but validates a copy', () => {
+    const prev = applyDefaults(m.podWithProbes() as J) as J;
+    prev.metadata = { ...prev.metadata, labels: { 'a b': 'x' } };
+    expect(validate(prev).map((e) => e.field)).toEqual(['metadata.labels']);
+    expect(validateStatusUpdate({ ...prev, status: { phase: 'Running' } }, prev)).toEqual([]);
+    const copied = { ...prev, metadata: { ...prev.metadata }, status: { phase: 'Running' } };
+    expect(validateStatusUpdate(copied, prev).map((e) => e.field)).toEqual(['metadata.labels']);
+    // The status itself is still checked (a malformed one takes the full path, metadata included).
+    const bad = { ...prev, status: { phase: 7 } };
+    expect(validateStatusUpdate(bad, prev).map((e) => e.field)).toContain('status.phase');
+    // Semantic status rules still run on the shortcut (a Node's capacity may not be negative).
+    const n = applyDefaults(node() as J) as J;
+    n.metadata = { ...n.metadata, labels: { 'a b': 'x' } };
+    const negative = { ...n, status: { capacity: { cpu: '-1' } } };
+    expect(validateStatusUpdate(negative, n).map((e) => e.field)).toEqual(['status.capacity[cpu]']);
+  });
 });

@@ -159,15 +159,20 @@ export function validateUpdate(next: unknown, prev: unknown): FieldError[] {
 
 /** Per kind schema: the fast structural check of everything but `spec` (`null`: none), built on first use. */
 const specless = new WeakMap<object, Conformance | null>();
+/** The same without `metadata` either: for a status write that carries the stored metadata over. */
+const statusOnly = new WeakMap<object, Conformance | null>();
 
-function speclessConformance(schema: KindInfo['schema']): Conformance | null {
-  let fast = specless.get(schema);
+function speclessConformance(schema: KindInfo['schema'], withMetadata: boolean): Conformance | null {
+  const memo = withMetadata ? specless : statusOnly;
+  let fast = memo.get(schema);
   if (fast === undefined) {
     fast =
       schema instanceof z.ZodObject && 'spec' in schema.shape
-        ? (compileConformance(schema.omit({ spec: true })) ?? null)
+        ? (compileConformance(
+            withMetadata ? schema.omit({ spec: true }) : schema.omit({ spec: true, metadata: true }),
+          ) ?? null)
         : null;
-    specless.set(schema, fast);
+    memo.set(schema, fast);
   }
   return fast;
 }
@@ -185,16 +190,21 @@ function statusOnlyErrors(next: unknown, prev: unknown): FieldError[] | undefine
   const rules = rulesFor(info.apiVersion, info.kind);
   const validateStatus = rules.validateStatus;
   if (!validateStatus) return undefined;
-  const fast = speclessConformance(info.schema);
+  // Metadata carried over from `prev` (the store's status write keeps the stored metadata object) was
+  // checked when it was stored, and an update to itself changes nothing: like the spec, not again.
+  const sameMetadata = next.metadata !== undefined && next.metadata === prev.metadata;
+  const fast = speclessConformance(info.schema, !sameMetadata);
   if (fast === null) return undefined;
   // `prev`'s metadata is compared as the full path would see it (nulls dropped): rare, so delegate.
-  if (containsNull(prev.metadata)) return undefined;
+  if (!sameMetadata && containsNull(prev.metadata)) return undefined;
   const { spec: _, ...rest } = next;
+  if (sameMetadata) delete (rest as { metadata?: unknown }).metadata;
   try {
     if (!fast(rest)) return undefined;
   } catch {
     return undefined;
   }
+  if (sameMetadata) return guarded(true, () => validateStatus(next));
   const meta = next.metadata as never;
   return [
     ...guarded(true, () => validateObjectMeta(meta, { namespaced: info.namespaced, nameFn: rules.nameFn })),
@@ -206,9 +216,9 @@ function statusOnlyErrors(next: unknown, prev: unknown): FieldError[] | undefine
 /**
  * Every problem of a status update (Kubernetes' `Validate*StatusUpdate`): as `validateUpdate`, except
  * that a spec carried over unchanged from `prev` (the status subresource keeps the stored spec) is
- * not validated again. Same field paths and messages for metadata and status; only a stored spec
- * that is itself invalid (stored before a rule existed, or by another writer) no longer blocks a
- * status write, as in Kubernetes. A changed spec, or a kind without status rules, gets
+ * not validated again, nor is metadata carried over as the same object. Same field paths and
+ * messages for metadata and status; only a stored spec or metadata that is itself invalid (stored
+ * before a rule existed, or by another writer) no longer blocks a status write, as in Kubernetes. A changed spec, or a kind without status rules, gets
  * `validateUpdate`.
  */
 export function validateStatusUpdate(next: unknown, prev: unknown): FieldError[] {

@@ -1,5 +1,5 @@
 import { ApiError } from '@flotilla/api';
-import { deepFreeze } from './freeze.js';
+import { frozenCopy } from './freeze.js';
 import type { ApiObject } from './types.js';
 
 /**
@@ -21,5 +21,5 @@ export function boundPod(binding: ApiObject): { readonly namespace: string; read
 
 /** What creating a binding resolves to: a frozen copy of the binding sent. */
 export function sentBinding<T extends ApiObject>(binding: T): T {
-  return deepFreeze(JSON.parse(JSON.stringify(binding)) as T);
+  return frozenCopy(binding);
 }
