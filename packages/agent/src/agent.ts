@@ -181,6 +181,8 @@ interface PodRecord {
   writing?: PodStatus;
   /** An echo of this pass's own status write was not turned into another pass (see `isOwnEcho`). */
   echoSkipped?: boolean;
+  /** The stored status the echo of `writing` carried (found equal to it): spares comparing again. */
+  echoed?: { readonly sent: PodStatus; readonly stored: PodStatus | undefined };
 }
 
 function defaultAddress(runtime: ContainerRuntime, nodeName: string): string {
@@ -358,6 +360,7 @@ class NodeAgent implements Agent {
         if (event.type !== 'DELETED' && !isOlder(pod, record.pod)) record.pod = pod;
         if (isOwnEcho(event, record)) {
           record.echoSkipped = true;
+          record.echoed = { sent: record.writing as PodStatus, stored: pod.status };
           return;
         }
         this.queue.add(uid);
@@ -746,8 +749,12 @@ class NodeAgent implements Agent {
       const written = await this.pods(record.namespace).updateStatus({ ...pod, status });
       this.counters.statusWrites++;
       // The stored status is usually what was sent: then keep that one copy (it shares its unchanged
-      // parts with the pod's earlier versions) rather than a second tree per pod.
-      record.lastSent = deepEqual(status, written.status) ? (written.status ?? status) : status;
+      // parts with the pod's earlier versions) rather than a second tree per pod. The echo, when it
+      // came first, already compared them.
+      const echoed = record.echoed;
+      const same =
+        (echoed?.sent === status && echoed.stored === written.status) || deepEqual(status, written.status);
+      record.lastSent = same ? (written.status ?? status) : status;
       record.lastStored = written.status;
       if (this.records.get(record.uid) === record) record.pod = written;
     } catch (error) {
@@ -755,6 +762,7 @@ class NodeAgent implements Agent {
       throw error;
     } finally {
       record.writing = undefined;
+      record.echoed = undefined;
     }
   }
 
