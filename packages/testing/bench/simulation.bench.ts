@@ -14,8 +14,9 @@
  *      cluster (a timer on the simulation's clock writing through its own client, as a controller
  *      would), the test only advancing time 5 minutes at a time;
  *    - `steady_from_test`: the same churn made by the test through `sim.client` between `runFor`
- *      calls — each of those writes first brings the held heartbeats up to date (a catch-up round of
- *      100 Lease and up to 100 node-status writes), so this is what a test driving churn itself gets.
+ *      calls, what a test driving churn itself gets (its writes no longer force a catch-up round of
+ *      100 Lease and up to 100 node-status writes; only reads of Nodes or Leases, faults, and agents
+ *      waiting on a back-off while resyncs are held do).
  *    The coalesced runs of `idle` cover 240 cluster-hours, `steady` 24, `steady_from_test` 4; the
  *    exact ones 1 (fewer with `BENCH_QUICK`); `rolling_update_30s` covers 1 in both modes. Every run
  *    ends by reading the Nodes, which brings held heartbeats up to date: that catch-up (~40–120 ms for

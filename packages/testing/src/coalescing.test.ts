@@ -141,8 +141,14 @@ describe('heartbeat coalescing', () => {
    * its own client, as a controller would: no catch-up): every write but Leases and Nodes, with its
    * virtual time, and the final pods.
    */
-  async function inClusterChurn(coalesceHeartbeats: boolean) {
-    const sim = createSimulation({ seed: 3, nodes: 10, coalesceHeartbeats, history: 'off' });
+  async function inClusterChurn(coalesceHeartbeats: boolean, from: 'inside' | 'test' = 'inside') {
+    const sim = createSimulation({
+      seed: 3,
+      nodes: 10,
+      coalesceHeartbeats,
+      history: 'off',
+      runtime: { imagePullFailures: new Set(['registry.invalid/none:1']) },
+    });
     await sim.start();
     const apps = ['a', 'b', 'c', 'd'];
     const make = (app: string, image: string) =>
@@ -164,9 +170,9 @@ describe('heartbeat coalescing', () => {
         if (!/\/(leases|minions|nodes)\//.test(e.kv.key))
           writes.push(`${sim.clock.now()} ${e.type} ${e.kv.key}`);
     });
-    const inside = createInProcessClient(sim.store);
-    const deployments = inside.resource('apps/v1', 'Deployment').namespace('default');
-    const pods = inside.resource('v1', 'Pod').namespace('default');
+    const writer = from === 'inside' ? createInProcessClient(sim.store) : sim.client;
+    const deployments = writer.resource('apps/v1', 'Deployment').namespace('default');
+    const pods = writer.resource('v1', 'Pod').namespace('default');
     let i = 0;
     const churn = async (n: number) => {
       const app = apps[n % apps.length] ?? 'a';
@@ -183,18 +189,45 @@ describe('heartbeat coalescing', () => {
         .sort()[0];
       if (victim) await pods.delete(victim);
     };
-    let timer = sim.clock.setTimeout(function tick() {
-      timer = sim.clock.setTimeout(tick, 300_000);
-      void churn(i++);
-    }, 0);
-    for (let k = 0; k < 24; k++) await sim.runFor(300_000);
-    sim.clock.clearTimeout(timer);
+    if (from === 'inside') {
+      let timer = sim.clock.setTimeout(function tick() {
+        timer = sim.clock.setTimeout(tick, 300_000);
+        void churn(i++);
+      }, 0);
+      for (let k = 0; k < 24; k++) await sim.runFor(300_000);
+      sim.clock.clearTimeout(timer);
+    } else {
+      // The test itself writes between windows, as a user's test drives churn.
+      for (let k = 0; k < 24; k++) {
+        await churn(i++);
+        if (k === 7) {
+          // A pod that cannot start: its agent retries with back-off, which resyncs must not outrun.
+          await pods.create({
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: 'broken', namespace: 'default' },
+            spec: { containers: [{ name: 'c', image: 'registry.invalid/none:1' }] },
+          } as Pod);
+        }
+        await sim.runFor(300_000);
+      }
+    }
     subscription.unsubscribe();
     const final = await decisions(sim);
     const leaseWrites = sim.nodes.reduce((n, node) => n + node.agent.stats.leaseRenewals, 0);
     await sim.stop();
     return { writes, final, leaseWrites };
   }
+
+  it('churn made by the test between windows: the same writes at the same virtual times, far fewer renewals', async () => {
+    const coalesced = await inClusterChurn(true, 'test');
+    const exact = await inClusterChurn(false, 'test');
+    expect(coalesced.writes.length).toBeGreaterThan(100);
+    expect(coalesced.writes).toEqual(exact.writes);
+    expect(coalesced.final).toEqual(exact.final);
+    expect(coalesced.final.pods.find((p) => p.name === 'default/broken')?.phase).toBe('Pending');
+    expect(coalesced.leaseWrites).toBeLessThan(exact.leaseWrites / 10);
+  }, 60_000);
 
   it('churn made inside the cluster: the same writes at the same virtual times, far fewer renewals', async () => {
     const coalesced = await inClusterChurn(true);

@@ -85,10 +85,11 @@ export interface SimulationOptions {
   /**
    * Heartbeat coalescing (default true): while every node is healthy — no fault injected, every Node
    * Ready and untainted, every Lease fresh — `runFor` (and the steps of `runUntil`, `runUntilSettled`)
-   * holds the agents' heartbeat and resync timers and the node-lifecycle controller's timers, and at
-   * the end of the window runs one catch-up round: each agent renews its Lease (and node status when
-   * due) stamped with the times its last skipped beat would have written, then the controller's
-   * deadline checks run, then the resyncs. Decisions are those of the exact run (`false`); the history
+   * holds the agents' heartbeat and resync timers and the node-lifecycle controller's timers, and
+   * when the exact state is needed (a call about Nodes or Leases, a fault, an agent waiting on a
+   * back-off while resyncs are held) runs one catch-up round: each agent renews its Lease (and node
+   * status when due) stamped with the times its last skipped beat would have written, then the
+   * controller's deadline checks run, then the resyncs. Decisions are those of the exact run (`false`); the history
    * has fewer Lease and Node-status writes.
    */
   readonly coalesceHeartbeats?: boolean;
@@ -331,13 +332,14 @@ export function createSimulation(options: SimulationOptions): Simulation {
       });
   };
   /**
-   * The test client: a write, or any call about Nodes or Leases, first catches up (so that it starts
-   * from the state of the exact run, with nothing in flight); any call waits for pending effects.
+   * The test client: any call about Nodes or Leases first catches up (so that it sees, or changes,
+   * the state of the exact run); any call waits for pending effects. Other writes do not need the
+   * held beats: like a controller's write made inside a held window, they change nothing a heartbeat
+   * or the node-lifecycle controller reads.
    */
   const testClient = coalesce
     ? gatedClient(client, (call) => {
-        if (clock.holding && (WRITE_VERBS.has(call.verb) || call.kind === 'Node' || call.kind === 'Lease'))
-          enqueue(catchUp);
+        if (clock.holding && (call.kind === 'Node' || call.kind === 'Lease')) enqueue(catchUp);
         return pending ? quiesce() : undefined;
       })
     : client;
@@ -659,13 +661,19 @@ export function createSimulation(options: SimulationOptions): Simulation {
   async function advance(ms: number): Promise<void> {
     if (!(ms >= 0)) throw new RangeError(`runFor: ms must be a non-negative number, got ${ms}`);
     if (pending) await quiesce();
-    const end = clock.now() + ms;
-    if (clock.holding || coalescible()) {
-      // Resyncs only re-read unchanged pods while no agent waits on a retry or back-off (a resync
-      // would cut that short): only then are they held too (joining a hold already running).
-      const resyncIdle = nodes.every((n) => n.stopped || (n.agent.idle && n.agent.delayed === 0));
-      clock.holdLanes(resyncIdle ? LANES : LANES.filter((l) => l !== 'resync'));
+    // Resyncs only re-read unchanged pods while no agent waits on a retry or back-off (a resync
+    // would cut that short): only then are they held too (joining a hold already running). A write
+    // made while they were held (by a controller, or the test) may have started such a wait: then
+    // catch up, and hold again without them.
+    const resyncIdle = () => nodes.every((n) => n.stopped || (n.agent.idle && n.agent.delayed === 0));
+    if (clock.heldLanes.includes('resync') && !resyncIdle()) {
+      // What a write just queued runs at this instant first (as the window would run it anyway).
+      await clock.advanceTo(clock.now());
+      if (!resyncIdle()) await caughtUp();
     }
+    const end = clock.now() + ms;
+    if (clock.holding || coalescible())
+      clock.holdLanes(resyncIdle() ? LANES : LANES.filter((l) => l !== 'resync'));
     await clock.advanceTo(end);
   }
 
