@@ -72,8 +72,35 @@ describe('equalIgnoreHash (TestEqualIgnoreHash)', () => {
   ])('$name', ({ a, b, want }) => {
     expect(equalIgnoreHash(a, b)).toBe(want);
     expect(equalIgnoreHash(b, a)).toBe(want);
+    // Deeply frozen (as informers hand them out), the remembered verdict is the same, asked twice.
+    const [fa, fb] = [freeze(structuredClone(a)), freeze(structuredClone(b))];
+    for (let i = 0; i < 2; i++) {
+      expect(equalIgnoreHash(fa, fb)).toBe(want);
+      expect(equalIgnoreHash(fb, fa)).toBe(want);
+    }
+  });
+
+  it('never remembers a verdict about a template that can still change', () => {
+    const a = withLabels({ app: 'web' });
+    const b = freeze(withLabels({ app: 'web' }));
+    expect(equalIgnoreHash(a, b)).toBe(true);
+    (a.spec as { containers: { image: string }[] }).containers[0]!.image = 'nginx:2';
+    expect(equalIgnoreHash(a, b)).toBe(false);
+    // Frozen only at the top: its insides can change, so it is compared every time too.
+    const shallow = Object.freeze(withLabels({ app: 'web' }));
+    expect(equalIgnoreHash(shallow, b)).toBe(true);
+    (shallow.spec as { containers: { image: string }[] }).containers[0]!.image = 'nginx:3';
+    expect(equalIgnoreHash(shallow, b)).toBe(false);
   });
 });
+
+function freeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) freeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 describe('semanticEqual', () => {
   it.each([

@@ -72,8 +72,15 @@ export function maxRevision(replicaSets: readonly ReplicaSet[]): number {
   return max;
 }
 
+/** Creation times of frozen ReplicaSets (informer objects): sorting parses each timestamp once. */
+const creationTimes = new WeakMap<ReplicaSet, number>();
+
 function creationTime(rs: ReplicaSet): number {
-  return parseTime(rs.metadata?.creationTimestamp) ?? Number.NEGATIVE_INFINITY;
+  const known = creationTimes.get(rs);
+  if (known !== undefined) return known;
+  const time = parseTime(rs.metadata?.creationTimestamp) ?? Number.NEGATIVE_INFINITY;
+  if (Object.isFrozen(rs) && Object.isFrozen(rs.metadata)) creationTimes.set(rs, time);
+  return time;
 }
 
 /** Oldest first, then by name (`controller.ReplicaSetsByCreationTimestamp`). */
@@ -141,9 +148,39 @@ function withoutHashLabel(template: PodTemplateSpec | undefined): PodTemplateSpe
   return { ...template, metadata: { ...metadata, labels } };
 }
 
+/**
+ * Verdicts of `equalIgnoreHash` for pairs of deeply frozen templates. Informer objects are frozen and
+ * keep an unchanged template object from version to version, so a Deployment's every reconcile asks
+ * again about the same pairs: each is compared once.
+ */
+const sameTemplates = new WeakMap<PodTemplateSpec, WeakMap<PodTemplateSpec, boolean>>();
+
 /** Two pod templates are equal once each has lost its `pod-template-hash` label (`EqualIgnoreHash`). */
 export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
-  return semanticEqual(withoutHashLabel(a), withoutHashLabel(b));
+  if (a === undefined || b === undefined || !isDeeplyFrozen(a) || !isDeeplyFrozen(b))
+    return semanticEqual(withoutHashLabel(a), withoutHashLabel(b));
+  let verdicts = sameTemplates.get(a);
+  const known = verdicts?.get(b);
+  if (known !== undefined) return known;
+  const equal = semanticEqual(withoutHashLabel(a), withoutHashLabel(b));
+  if (verdicts === undefined) {
+    verdicts = new WeakMap();
+    sameTemplates.set(a, verdicts);
+  }
+  verdicts.set(b, equal);
+  return equal;
+}
+
+/** Checked deeply once per object (frozen objects cannot change, so the answer is kept). */
+const deeplyFrozen = new WeakSet<object>();
+
+function isDeeplyFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (deeplyFrozen.has(value)) return true;
+  if (!Object.isFrozen(value)) return false;
+  for (const child of Object.values(value)) if (!isDeeplyFrozen(child)) return false;
+  deeplyFrozen.add(value);
+  return true;
 }
 
 /**
