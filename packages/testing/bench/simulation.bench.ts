@@ -25,12 +25,13 @@
  * 3. property throughput: random fault schedules checked per second (`runScenario` with the standard
  *    invariants), against scenarios without faults (baseline).
  * `SCALE_NODES=100,500,1000` chooses the sizes (default 100,300,500; 1,000 nodes take ~11 s, and 5,000 —
- *    Kubernetes' largest supported cluster, 150,000 pods — 63–67 s and 2.4 GiB); `BENCH_QUICK=1` runs small sizes only.
+ *    Kubernetes' largest supported cluster, 150,000 pods — 54–79 s on the shared 2-core machine, median
+ *    ~66 s over ten runs, and 2.4 GiB); `BENCH_QUICK=1` runs small sizes only.
  * `pnpm bench` runs this with `--max-semi-space-size=64` (V8's young generation at 64 MiB per semi-space
  *    instead of 16): a big simulation keeps most of what it allocates (every object version is cached),
  *    and with the default young generation much of the wave's short-lived state is promoted and collected
  *    by full GCs — at 5,000 nodes the flag takes ~20 % off the wall time for ~0.4 GiB more RSS. Without
- *    the flag (plain `node …`) the same run takes 79–87 s and 1.9–2.0 GiB.
+ *    the flag (plain `node …`) the same run took 80 s and 2.2 GiB.
  * `BENCH_ONLY=scale` (or `churn`, `property`, comma-separated) runs only those parts.
  */
 import type { Deployment, KubeObject } from '@flotilla/api';
