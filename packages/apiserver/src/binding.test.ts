@@ -114,6 +114,33 @@ describe('pods/binding', () => {
     expect((await t.request('POST', `${PATH}?dryRun=All`, { body: binding() })).status).toBe(409);
   });
 
+  it('binds through the legacy bindings resource, the pod named by the body', async () => {
+    t = await startTestServer();
+    await addPod(t, 'web');
+    const path = '/api/v1/namespaces/default/bindings';
+    expect((await t.request('POST', path, { body: binding({ name: 'web' }, {}) })).status).toBe(422);
+    const res = await t.request('POST', path, { body: binding({ name: 'web' }, { name: 'n3' }) });
+    expect(res.status).toBe(201);
+    expect((await t.request('GET', '/api/v1/namespaces/default/pods/web')).body.spec.nodeName).toBe('n3');
+    expect((await t.request('POST', path, { body: binding({ name: 'web' }) })).status).toBe(409);
+    expect((await t.request('POST', '/api/v1/bindings', { body: binding() })).status).toBe(404);
+    expect((await t.request('GET', `${path}/web`)).status).toBe(404);
+  });
+
+  it('is in discovery as Kubernetes lists it: bindings and pods/binding, create only', async () => {
+    t = await startTestServer();
+    const { resources } = (await t.request('GET', '/api/v1')).body;
+    const byName = (name: string) => resources.find((r: { name: string }) => r.name === name);
+    expect(byName('bindings')).toEqual({
+      name: 'bindings',
+      singularName: 'binding',
+      namespaced: true,
+      kind: 'Binding',
+      verbs: ['create'],
+    });
+    expect(byName('pods/binding')).toMatchObject({ namespaced: true, kind: 'Binding', verbs: ['create'] });
+  });
+
   it('is what the HTTP client sends for a v1/Binding', async () => {
     t = await startTestServer();
     await addPod(t, 'web');

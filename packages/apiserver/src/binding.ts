@@ -1,6 +1,7 @@
 /**
- * `POST /api/v1/namespaces/<ns>/pods/<name>/binding`: a scheduler assigns a Pod to a Node. The store
- * applies it (`ObjectStore.bindPod`); the answer is Kubernetes' `Status` Success with code 201.
+ * `POST /api/v1/namespaces/<ns>/pods/<name>/binding` (and the legacy `POST …/namespaces/<ns>/bindings`,
+ * which takes the Pod's name from the body): a scheduler assigns a Pod to a Node. The store applies it
+ * (`ObjectStore.bindPod`); the answer is Kubernetes' `Status` Success with code 201.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, type Binding, bindPod, type Pod, validateBinding } from '@flotilla/api';
@@ -10,8 +11,8 @@ import { isDryRun, jsonBody, type ResourceContext } from './resources.js';
 
 export interface BindingRequest {
   readonly namespace: string;
-  /** The Pod's name, from the URL. */
-  readonly name: string;
+  /** The Pod's name, from the URL (`pods/<name>/binding`); absent for `bindings`, whose body names it. */
+  readonly name?: string;
   readonly query: URLSearchParams;
 }
 
@@ -24,17 +25,13 @@ export async function serveBinding(
   if (req.method !== 'POST') throw methodNotAllowed(req.method ?? 'GET');
   const binding = bindingOf(await jsonBody(req), q);
   if (isDryRun(q.query)) {
+    const name = binding.metadata.name ?? '';
     const errors = validateBinding(binding);
-    if (errors.length > 0) throw ApiError.invalid({ group: '', kind: 'Binding' }, q.name, errors);
-    const pod = await ctx.store.get<Pod>({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      namespace: q.namespace,
-      name: q.name,
-    });
+    if (errors.length > 0) throw ApiError.invalid({ group: '', kind: 'Binding' }, name, errors);
+    const pod = await ctx.store.get<Pod>({ apiVersion: 'v1', kind: 'Pod', namespace: q.namespace, name });
     const outcome = bindPod(pod, binding, toRFC3339(ctx.clock.now()));
     if ('refused' in outcome)
-      throw ApiError.conflict({ group: '', resource: 'pods/binding' }, q.name, outcome.refused);
+      throw ApiError.conflict({ group: '', resource: 'pods/binding' }, name, outcome.refused);
   } else {
     await ctx.store.bindPod(binding);
   }
@@ -51,7 +48,7 @@ function bindingOf(body: Record<string, unknown>, q: BindingRequest): Binding {
   const metadata = (body.metadata ?? {}) as Record<string, unknown>;
   if (typeof metadata !== 'object' || Array.isArray(metadata))
     throw ApiError.badRequest('metadata: Invalid value: must be an object');
-  if (metadata.name !== q.name)
+  if (q.name !== undefined && metadata.name !== q.name)
     throw ApiError.badRequest('name in URL does not match name in Binding object');
   const namespace = metadata.namespace;
   if (namespace !== undefined && namespace !== '' && namespace !== q.namespace) {

@@ -26,6 +26,7 @@ const SERVED_SUBRESOURCES: Record<
   log: { group: '', version: '', verbs: ['get'] },
   exec: { group: '', version: '', kind: 'PodExecOptions', verbs: ['create', 'get'] },
   scale: { group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
+  binding: { group: '', version: '', kind: 'Binding', verbs: ['create'] },
 };
 
 export interface ServedResource {
@@ -99,6 +100,16 @@ export function apiResourceList(groupVersion: string) {
         verbs: served.verbs,
       });
     }
+  }
+  // Binding is not stored: `bindings` only binds the Pod it names (as `pods/binding`).
+  if (groupVersion === 'v1') {
+    entries.push({
+      name: 'bindings',
+      singularName: 'binding',
+      namespaced: true,
+      kind: 'Binding',
+      verbs: ['create'],
+    });
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources: entries };
 }

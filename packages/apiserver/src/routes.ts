@@ -18,6 +18,8 @@ export type Route =
       readonly name: string | undefined;
       readonly subresource: string | undefined;
     }
+  /** `POST /api/v1/namespaces/<ns>/bindings`: Kubernetes' legacy way to bind the Pod a Binding names. */
+  | { readonly type: 'bindings'; readonly namespace: string }
   | { readonly type: 'not-found' };
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
@@ -70,6 +72,8 @@ export function route(path: string): Route {
   }
   if (rest.length > 3) return NOT_FOUND;
   const [plural, name, subresource] = rest;
+  if (groupVersion === 'v1' && plural === 'bindings')
+    return namespace !== undefined && rest.length === 1 ? { type: 'bindings', namespace } : NOT_FOUND;
   const kind = resources.get(`${groupVersion}/${plural}`);
   if (kind === undefined) return NOT_FOUND;
   if (namespace !== undefined && !kind.namespaced) return NOT_FOUND;

@@ -150,7 +150,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       sendStatus(res, tooManyRequests().toStatus());
       return;
     }
-    if (r.type !== 'resource' && method !== 'GET' && method !== 'HEAD') {
+    if (r.type !== 'resource' && r.type !== 'bindings' && method !== 'GET' && method !== 'HEAD') {
       await discardBody(req);
       if (r.type === 'not-found') sendStatus(res, notFoundStatus());
       else
@@ -229,6 +229,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
           subresource: r.subresource,
           query,
         });
+      case 'bindings':
+        return serveBinding(req, res, ctx, { namespace: r.namespace, query });
       case 'not-found':
         await discardBody(req);
         return sendStatus(res, notFoundStatus());
