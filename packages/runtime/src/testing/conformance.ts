@@ -286,6 +286,8 @@ export function describeRuntimeConformance(
         );
         await logged(id, 'GREETING=hello world');
         const { hostname } = await rt.podSandboxStatus(sandboxId);
+        // Printed after GREETING: a process container's lines reach its log one by one.
+        await logged(id, `HOSTNAME=${hostname}`);
         expect(await logText(id)).toContain(`HOSTNAME=${hostname}`);
       });
     });
