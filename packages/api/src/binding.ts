@@ -13,8 +13,7 @@ import {
   type Pod,
   type PodCondition,
 } from './generated/schemas.generated.js';
-import { dropNullFields, schemaErrorsToFieldErrors } from './schemas/schema-errors.js';
-import { surelyConforms } from './validate.js';
+import { parse } from './validate.js';
 import { validateAnnotations } from './validation/meta.js';
 
 /** Ties a Pod (`metadata.name`, `metadata.namespace`) to a Node (`target.name`). */
@@ -39,17 +38,10 @@ export const BindingSchema = z.strictObject({
  * the Pod name it needs and the annotations it merges into the Pod): `[]` when it can be applied.
  */
 export function validateBinding(value: unknown): FieldError[] {
-  let binding = value as Binding;
-  // The structural fast check vouches for a well-formed binding (what a scheduler sends); zod
-  // parses anything else and names its problems.
-  if (!surelyConforms(BindingSchema, value)) {
-    // Go clients send `null` for empty fields (`creationTimestamp: null`): absent, as Kubernetes reads it.
-    const input = dropNullFields(BindingSchema, value);
-    const parsed = BindingSchema.safeParse(input);
-    if (!parsed.success) return schemaErrorsToFieldErrors(parsed.error, { input, schema: BindingSchema });
-    binding = parsed.data;
-  }
-  const { metadata, target } = binding;
+  // As for every kind: the structural fast check, else zod (nulls read as absent).
+  const { ok, value: parsed, structural } = parse(BindingSchema, value as Record<string, unknown>);
+  if (!ok) return structural;
+  const { metadata, target } = parsed as unknown as Binding;
   const errors: FieldError[] = [];
   if (!metadata.name) errors.push(fieldErrors.required('metadata.name', 'name or generateName is required'));
   validateAnnotations(errors, metadata.annotations, 'metadata.annotations');

@@ -72,7 +72,7 @@ const conformance = new WeakMap<object, Conformance | null>();
  * output equals `obj`. Lets a valid object skip `containsNull` and zod (the slow part); anything
  * else (or a throw, e.g. on absurdly deep JSON) takes the zod path, which produces the errors.
  */
-export function surelyConforms(schema: z.ZodType, obj: unknown): boolean {
+function surelyConforms(schema: z.ZodType, obj: unknown): boolean {
   let fast = conformance.get(schema);
   if (fast === undefined) {
     fast = compileConformance(schema) ?? null;
@@ -86,29 +86,28 @@ export function surelyConforms(schema: z.ZodType, obj: unknown): boolean {
   }
 }
 
-/** The structural errors and the parsed value: zod's, unless the fast check vouches for the input. */
-function parse(
-  info: KindInfo,
+/**
+ * The structural errors and the parsed value: zod's, unless the fast check vouches for the input.
+ * `null`s are read as absent (what Go clients send for empty fields), as Kubernetes reads them.
+ */
+export function parse(
+  schema: z.ZodType,
   obj: Record<string, unknown>,
 ): { ok: boolean; value: Record<string, unknown>; structural: FieldError[] } {
   // A `null` passes the fast check only inside raw JSON (`fieldsV1`), which `dropNullFields` keeps.
-  if (surelyConforms(info.schema, obj)) return { ok: true, value: obj, structural: [] };
-  const input = (containsNull(obj) ? dropNullFields(info.schema, obj) : obj) as Record<string, unknown>;
-  const parsed = info.schema.safeParse(input);
+  if (surelyConforms(schema, obj)) return { ok: true, value: obj, structural: [] };
+  const input = (containsNull(obj) ? dropNullFields(schema, obj) : obj) as Record<string, unknown>;
+  const parsed = schema.safeParse(input);
   if (parsed.success)
     return { ok: true, value: parsed.data as unknown as Record<string, unknown>, structural: [] };
-  return {
-    ok: false,
-    value: input,
-    structural: schemaErrorsToFieldErrors(parsed.error, { input, schema: info.schema }),
-  };
+  return { ok: false, value: input, structural: schemaErrorsToFieldErrors(parsed.error, { input, schema }) };
 }
 
 function check(obj: unknown): Checked | FieldError[] {
   const typed = typeErrors(obj);
   if (Array.isArray(typed)) return typed;
   const info = typed;
-  const { ok, value, structural } = parse(info, obj as Record<string, unknown>);
+  const { ok, value, structural } = parse(info.schema, obj as Record<string, unknown>);
   const rules = rulesFor(info.apiVersion, info.kind);
   const semantic = [
     ...guarded(ok, () =>

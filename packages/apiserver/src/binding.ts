@@ -4,8 +4,7 @@
  * (`ObjectStore.bindPod`); the answer is Kubernetes' `Status` Success with code 201.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, type Binding, bindPod, type Pod, validateBinding } from '@flotilla/api';
-import { toRFC3339 } from '@flotilla/clock';
+import { ApiError, type Binding } from '@flotilla/api';
 import { methodNotAllowed, sendJson } from './http.js';
 import { isDryRun, jsonBody, type ResourceContext } from './resources.js';
 
@@ -24,17 +23,7 @@ export async function serveBinding(
 ): Promise<void> {
   if (req.method !== 'POST') throw methodNotAllowed(req.method ?? 'GET');
   const binding = bindingOf(await jsonBody(req), q);
-  if (isDryRun(q.query)) {
-    const name = binding.metadata.name ?? '';
-    const errors = validateBinding(binding);
-    if (errors.length > 0) throw ApiError.invalid({ group: '', kind: 'Binding' }, name, errors);
-    const pod = await ctx.store.get<Pod>({ apiVersion: 'v1', kind: 'Pod', namespace: q.namespace, name });
-    const outcome = bindPod(pod, binding, toRFC3339(ctx.clock.now()));
-    if ('refused' in outcome)
-      throw ApiError.conflict({ group: '', resource: 'pods/binding' }, name, outcome.refused);
-  } else {
-    await ctx.store.bindPod(binding);
-  }
+  await ctx.store.bindPod(binding, { dryRun: isDryRun(q.query) });
   sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }
 

@@ -1,11 +1,10 @@
 import { ApiError } from '@flotilla/api';
-import { frozenCopy } from './freeze.js';
 import type { ApiObject } from './types.js';
 
 /**
  * `v1/Binding` is not stored: creating one assigns a Pod to a Node (Kubernetes' `pods/<name>/binding`,
  * what client-go's `Pods(ns).Bind` calls). Every `Client` routes it so, and resolves to the binding sent
- * (the server answers with a Status). The Binding type is `@flotilla/api`'s.
+ * (`frozenCopy`; the server answers with a Status). The Binding type is `@flotilla/api`'s.
  */
 export function isBinding(apiVersion: string, kind: string): boolean {
   return apiVersion === 'v1' && kind === 'Binding';
@@ -17,9 +16,4 @@ export function boundPod(binding: ApiObject): { readonly namespace: string; read
   if (!namespace) throw ApiError.badRequest('a namespace is required for Binding: use .namespace(ns)');
   if (!name) throw ApiError.badRequest('a name is required for Binding: the name of the Pod to bind');
   return { namespace, name };
-}
-
-/** What creating a binding resolves to: a frozen copy of the binding sent. */
-export function sentBinding<T extends ApiObject>(binding: T): T {
-  return frozenCopy(binding);
 }

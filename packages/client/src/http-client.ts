@@ -1,9 +1,9 @@
 import { ApiError, isApiError, lookupKind } from '@flotilla/api';
 import { type Clock, SystemClock } from '@flotilla/clock';
 import { Observable } from 'rxjs';
-import { boundPod, isBinding, sentBinding } from './binding.js';
+import { boundPod, isBinding } from './binding.js';
 import type { Client, ResourceClient } from './client.js';
-import { deepFreeze } from './freeze.js';
+import { deepFreeze, frozenCopy } from './freeze.js';
 import { inClientScope } from './scope.js';
 import type {
   ApiObject,
@@ -217,7 +217,7 @@ class HttpResourceClient<T extends ApiObject> implements ResourceClient<T> {
         const pod = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
         return ['POST', `${pod}/binding`, binding];
       });
-      return sentBinding(binding as T);
+      return frozenCopy(binding as T);
     }
     return this.call<T>(() => {
       const checked = this.checked(obj);

@@ -1,7 +1,8 @@
 import { ApiError, type Binding, isApiError, lookupKind } from '@flotilla/api';
 import { Observable } from 'rxjs';
-import { boundPod, isBinding, sentBinding } from './binding.js';
+import { boundPod, isBinding } from './binding.js';
 import type { Client, ResourceClient } from './client.js';
+import { frozenCopy } from './freeze.js';
 import { applyMergePatch } from './merge-patch.js';
 import { inClientScope } from './scope.js';
 import type {
@@ -93,7 +94,7 @@ class InProcessResourceClient<T extends ApiObject> implements ResourceClient<T> 
         const binding = this.checked(obj);
         boundPod(binding);
         await this.store.bindPod(binding as unknown as Binding);
-        return sentBinding(binding);
+        return frozenCopy(binding);
       });
     }
     return guard(() => this.store.create(this.checked(obj)));

@@ -491,40 +491,30 @@ export class ObjectStore {
    * `pods/binding` when the Pod is being deleted, already assigned or gated, and when the binding's
    * `metadata.uid` / `metadata.resourceVersion` (preconditions) differ from the Pod's. Validating
    * admission hooks see the Pod update as an UPDATE; mutating ones do not run (the body is a Binding).
+   * `dryRun` makes every check and returns the Pod that would be stored, writing nothing.
    */
-  async bindPod(binding: Binding): Promise<Pod> {
+  async bindPod(binding: Binding, options: { readonly dryRun?: boolean } = {}): Promise<Pod> {
     this.checkOpen();
     const errors = validateBinding(binding);
     if (errors.length > 0) {
       const name = (binding as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
       throw ApiError.invalid({ group: '', kind: 'Binding' }, typeof name === 'string' ? name : '', errors);
     }
-    const r = this.resolve({ apiVersion: 'v1', kind: 'Pod' });
+    const r = this.resolve(POD);
     const { name = '', namespace, uid, resourceVersion } = binding.metadata;
     const key = this.key(r, this.namespaceOf(r, namespace), name);
     const binds = { group: '', resource: 'pods/binding' };
+    // An empty uid or resourceVersion in a Binding is no precondition (Kubernetes reads "" as unset).
+    const pre = { uid: uid || undefined, resourceVersion: resourceVersion || undefined };
     for (let attempt = 0; ; attempt++) {
       const old =
         attempt === 0
           ? await this.get({ ...POD, namespace, name })
           : await this.current(r, key, name, undefined);
-      const meta = old.metadata ?? {};
-      if (uid && uid !== meta.uid) {
-        throw ApiError.conflict(
-          binds,
-          name,
-          `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${meta.uid}`,
-        );
-      }
-      if (resourceVersion && resourceVersion !== meta.resourceVersion) {
-        throw ApiError.conflict(
-          binds,
-          name,
-          `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
-        );
-      }
+      checkPreconditions(binds, name, pre, old.metadata ?? {});
       const outcome = bindPod(old as Pod, binding, toRFC3339(this.clock.now()));
       if ('refused' in outcome) throw ApiError.conflict(binds, name, outcome.refused);
+      if (options.dryRun) return outcome.pod;
       try {
         return (await this.applyUpdate(r, key, old, outcome.pod, {}, 'binding')) as Pod;
       } catch (error) {
@@ -547,30 +537,19 @@ export class ObjectStore {
   ): Promise<StoreObject> {
     const oldMeta = old.metadata ?? {};
     const name = oldMeta.name ?? '';
-    if (obj.metadata?.uid && obj.metadata.uid !== oldMeta.uid) {
-      throw ApiError.conflict(
-        r.gr,
-        name,
-        `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${oldMeta.uid}`,
-      );
-    }
+    checkPreconditions(r.gr, name, { uid: obj.metadata?.uid || undefined }, oldMeta);
     let next: StoreObject;
     if (mode === 'binding') {
       // Built by `bindPod` from `old`: system fields are old's, content valid, never equal to old.
       next = obj;
       if (this.admission.length > 0) deepFreeze(next);
     } else {
-      if (mode === 'status') {
-        // Only an admission hook can run between here and the write, which copies what it stores:
-        // freeze the caller's status against changes during that wait only when there is one.
-        next = withStatus(old, (obj as { status?: unknown }).status, this.admission.length > 0);
-      } else {
-        next = this.scheme.applyDefaults(obj);
-        if (this.admission.length > 0) next = await this.mutate(next, 'UPDATE', old);
-        next = withSystemFields(next, old);
-        // Immutable while an admission hook may look at it (no hook: nothing runs before the write copies it).
-        if (this.admission.length > 0) deepFreeze(next);
-      }
+      // A status write: only an admission hook can run between here and the write, which copies what
+      // it stores, so the caller's status is frozen against changes during that wait only then.
+      next =
+        mode === 'status'
+          ? withStatus(old, (obj as { status?: unknown }).status, this.admission.length > 0)
+          : await this.mainResource(obj, old);
       if (deepEqual(next, old)) return old;
       const statusOnly = mode === 'status' && this.scheme.validateStatusUpdate;
       this.checkValid(
@@ -600,6 +579,16 @@ export class ObjectStore {
       if (isNotFound(error)) throw ApiError.notFound(r.gr, name);
       throw error;
     }
+  }
+
+  /** What a main-resource update stores: defaulted, mutated by admission, `old`'s system fields and status. */
+  private async mainResource(obj: StoreObject, old: StoreObject): Promise<StoreObject> {
+    let next = this.scheme.applyDefaults(obj);
+    if (this.admission.length > 0) next = await this.mutate(next, 'UPDATE', old);
+    next = withSystemFields(next, old);
+    // Immutable while an admission hook may look at it (no hook: nothing runs before the write copies it).
+    if (this.admission.length > 0) deepFreeze(next);
+    return next;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -632,20 +621,7 @@ export class ObjectStore {
     for (let attempt = 0; ; attempt++) {
       const old = await this.current(r, key, name, undefined);
       const meta = old.metadata ?? {};
-      if (pre.uid !== undefined && pre.uid !== meta.uid) {
-        throw ApiError.conflict(
-          r.gr,
-          name,
-          `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`,
-        );
-      }
-      if (pre.resourceVersion !== undefined && pre.resourceVersion !== meta.resourceVersion) {
-        throw ApiError.conflict(
-          r.gr,
-          name,
-          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
-        );
-      }
+      checkPreconditions(r.gr, name, pre, meta);
       if (this.admission.length > 0) await this.admit(r, old, old, 'DELETE');
       const graceful = grace !== undefined && grace > 0 && isRunningBoundPod(r, old);
       const modRevision = Number(meta.resourceVersion);
@@ -918,6 +894,29 @@ function sameContent(a: StoreObject, b: StoreObject): boolean {
     if (!deepEqual(ra[k], rb[k])) return false;
   }
   return true;
+}
+
+/** Kubernetes' storage preconditions: Conflict unless `meta` has the uid / resourceVersion asked for. */
+function checkPreconditions(
+  gr: { group: string; resource: string },
+  name: string,
+  pre: { readonly uid?: string | undefined; readonly resourceVersion?: string | undefined },
+  meta: Meta,
+): void {
+  if (pre.uid !== undefined && pre.uid !== meta.uid) {
+    throw ApiError.conflict(
+      gr,
+      name,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`,
+    );
+  }
+  if (pre.resourceVersion !== undefined && pre.resourceVersion !== meta.resourceVersion) {
+    throw ApiError.conflict(
+      gr,
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
+    );
+  }
 }
 
 function isNamespace(r: Resolved): boolean {
