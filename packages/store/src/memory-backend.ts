@@ -5,6 +5,7 @@ import {
   type BackendEvent,
   type BackendValue,
   backendErrors,
+  type DeferredText,
   type KeyValue,
   type RangeOptions,
   type RangeResult,
@@ -274,7 +275,7 @@ export class MemoryBackend implements Backend {
   }
 }
 
-/** A KeyValue; a deferred value's text is made when `value` is first read (an own, enumerable getter). */
+/** A KeyValue; a deferred value's text is made when `value` is first read. */
 function keyValue(
   key: string,
   value: BackendValue,
@@ -283,16 +284,31 @@ function keyValue(
   version: number,
 ): KeyValue {
   if (typeof value === 'string') return { key, value, createRevision, modRevision, version };
-  return {
-    key,
-    get value() {
-      return value.text;
-    },
-    deferred: value,
-    createRevision,
-    modRevision,
-    version,
-  };
+  return new DeferredKeyValue(key, value, createRevision, modRevision, version);
+}
+
+/**
+ * The KeyValue of a deferred value: `value` is a getter on the prototype (an object literal with an
+ * own getter took a closure and a dictionary-mode object, ~0.5 kB per version kept in the history);
+ * `toJSON` gives the plain KeyValue with its text.
+ */
+class DeferredKeyValue implements KeyValue {
+  constructor(
+    readonly key: string,
+    readonly deferred: DeferredText,
+    readonly createRevision: number,
+    readonly modRevision: number,
+    readonly version: number,
+  ) {}
+
+  get value(): string {
+    return this.deferred.text;
+  }
+
+  toJSON(): Omit<KeyValue, 'deferred'> {
+    const { key, value, createRevision, modRevision, version } = this;
+    return { key, value, createRevision, modRevision, version };
+  }
 }
 
 function badLimit(limit: number): ApiError {

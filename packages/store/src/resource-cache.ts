@@ -41,7 +41,11 @@ export class StoredText extends DeferredText {
   private object: StoreObject | undefined;
 
   constructor(private readonly form: StoredForm) {
-    super(form.encode);
+    super();
+  }
+
+  protected override make(): string {
+    return this.form.encode();
   }
 
   objectAt(revision: number): StoreObject {

@@ -16,12 +16,31 @@ type Obj = Record<string, unknown>;
 /** Returned when the input is not plain JSON data: the caller parses the stored value instead. */
 const UNUSUAL: unique symbol = Symbol('not plain JSON data');
 
-/** A written object in stored form, ready to become the cached object once its revision is known. */
-export interface StoredForm {
+/**
+ * A written object in stored form, ready to become the cached object once its revision is known. A
+ * class rather than closures: one is kept per version in the backend's history, and two closures
+ * with their context cost more than the object itself.
+ */
+export class StoredForm {
+  /** `metadata` is `object.metadata`, unfrozen until `build` adds the resourceVersion. */
+  constructor(
+    private readonly object: StoreObject,
+    private readonly metadata: Obj,
+  ) {}
+
   /** The stored text, `encodeObject` of the written object (made from the stored form). */
-  encode(): string;
+  encode(): string {
+    // Before `build` metadata has no resourceVersion; after it, encodeObject leaves it out.
+    return encodeObject(this.object);
+  }
+
   /** The stored object at `revision` (call once): deeply frozen, `resourceVersion` set. */
-  build(revision: number): StoreObject;
+  build(revision: number): StoreObject {
+    // decodeObject sets resourceVersion last, on the parsed metadata.
+    this.metadata.resourceVersion = String(revision);
+    Object.freeze(this.metadata);
+    return Object.freeze(this.object);
+  }
 }
 
 /**
@@ -60,18 +79,7 @@ export function storedForm(obj: StoreObject, prev: StoreObject | undefined): Sto
     if (c === UNUSUAL) return undefined;
     out[k] = c;
   }
-  const metadata = meta as Obj;
-  const object = out as unknown as StoreObject;
-  return {
-    // Before `build` metadata has no resourceVersion; after it, encodeObject leaves it out.
-    encode: () => encodeObject(object),
-    build: (revision) => {
-      // decodeObject sets resourceVersion last, on the parsed metadata.
-      metadata.resourceVersion = String(revision);
-      Object.freeze(metadata);
-      return Object.freeze(object);
-    },
-  };
+  return new StoredForm(out as unknown as StoreObject, meta as Obj);
 }
 
 /** Metadata without `resourceVersion`, left unfrozen for it to be added. */
