@@ -37,6 +37,7 @@ export {
   formatFieldErrors,
   formatFieldValue,
 } from './field-errors.js';
+export { freezeJson, isDeeplyFrozen, isFrozenJson } from './frozen-json.js';
 export { jsonEqual } from './json-equal.js';
 export {
   type KindInfo,

@@ -12,12 +12,13 @@
 import { z } from 'zod';
 import { ApiError } from './errors.js';
 import { type FieldError, fieldErrors } from './field-errors.js';
+import { isFrozenJson } from './frozen-json.js';
 import { type KindInfo, type KubeObject, kinds, lookupKind } from './kinds.js';
 import { type Conformance, compileConformance } from './schemas/fast-path.js';
 import { dropNullFields, schemaErrorsToFieldErrors } from './schemas/schema-errors.js';
 import { isRecord } from './validation/helpers.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './validation/meta.js';
-import { rulesFor } from './validation/registry.js';
+import { type KindRules, rulesFor } from './validation/registry.js';
 
 type Checked = { info: KindInfo; value: Record<string, unknown>; errors: FieldError[] };
 
@@ -107,8 +108,10 @@ function check(obj: unknown): Checked | FieldError[] {
   const typed = typeErrors(obj);
   if (Array.isArray(typed)) return typed;
   const info = typed;
-  const { ok, value, structural } = parse(info.schema, obj as Record<string, unknown>);
   const rules = rulesFor(info.apiVersion, info.kind);
+  const shared = checkWithSharedSpec(info, rules, obj as Record<string, unknown>);
+  if (shared !== undefined) return shared;
+  const { ok, value, structural } = parse(info.schema, obj as Record<string, unknown>);
   const semantic = [
     ...guarded(ok, () =>
       validateObjectMeta(value.metadata as never, { namespaced: info.namespaced, nameFn: rules.nameFn }),
@@ -118,6 +121,58 @@ function check(obj: unknown): Checked | FieldError[] {
   if (structural.length === 0) return { info, value, errors: semantic };
   const extra = semantic.filter((e) => !structural.some((s) => covers(s.field, e.field)));
   return { info, value, errors: [...structural, ...extra] };
+}
+
+/** Shared frozen specs found valid, with the schema they were checked against. */
+const validSharedSpecs = new WeakMap<object, KindInfo['schema']>();
+/** Per kind schema: the fast structural check of its `spec` alone (`null`: none). */
+const specConformance = new WeakMap<object, Conformance | null>();
+
+/**
+ * `check` of an object whose spec is a shared frozen spec (`isFrozenJson`) of a kind whose rules read
+ * only the spec: the spec is checked once (structure and rules), then only the rest of each object.
+ * `undefined` when that does not apply or anything is in doubt — the caller then checks it all, which
+ * also produces the errors.
+ */
+function checkWithSharedSpec(
+  info: KindInfo,
+  rules: KindRules,
+  obj: Record<string, unknown>,
+): Checked | undefined {
+  const spec = obj.spec;
+  if (!rules.validateReadsOnlySpec || !isFrozenJson(spec)) return undefined;
+  const rest = speclessConformance(info.schema, true);
+  if (rest === null) return undefined;
+  if (validSharedSpecs.get(spec as object) !== info.schema) {
+    if (!specIsValid(info, rules, spec as object)) return undefined;
+    validSharedSpecs.set(spec as object, info.schema);
+  }
+  const { spec: _, ...others } = obj;
+  try {
+    if (!rest(others)) return undefined;
+  } catch {
+    return undefined;
+  }
+  const meta = obj.metadata as never;
+  const errors = guarded(true, () =>
+    validateObjectMeta(meta, { namespaced: info.namespaced, nameFn: rules.nameFn }),
+  );
+  return { info, value: obj, errors };
+}
+
+function specIsValid(info: KindInfo, rules: KindRules, spec: object): boolean {
+  let fast = specConformance.get(info.schema);
+  if (fast === undefined) {
+    const specSchema = info.schema instanceof z.ZodObject ? info.schema.shape.spec : undefined;
+    fast = specSchema === undefined ? null : (compileConformance(specSchema as z.ZodType) ?? null);
+    specConformance.set(info.schema, fast);
+  }
+  if (fast === null) return false;
+  try {
+    return fast(spec) && rules.validate !== undefined && rules.validate({ spec }).length === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Every problem of `obj` as a create would report it; `[]` when valid. */

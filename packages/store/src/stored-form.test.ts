@@ -181,4 +181,41 @@ describe('storedForm', () => {
     expect(updated.metadata?.labels).toBe(created.metadata?.labels);
     expect(await store.get({ ...updated, name: 'web', namespace: 'default' })).toBe(updated);
   });
+
+  it.each([
+    ['a backend that keeps the deferred text', () => new MemoryBackend()],
+    ['a backend that stores text', () => textOnly(new MemoryBackend())],
+  ])('shares one stored spec among pods created from one deeply frozen spec, on %s', async (_, backend) => {
+    const { store, backend: b } = setup({ backend: backend() });
+    const spec = deepFreezeTest({ containers: [{ name: 'c', image: 'nginx:1.27' }] });
+    const make = (name: string) => ({ ...pod(name), spec }) as StoreObject;
+    const one = (await store.create(make('one'))) as StoreObject & { spec: { containers: unknown } };
+    const two = (await store.create(make('two'))) as typeof one;
+    expect(two.spec).toBe(one.spec);
+    expect(isDeepFrozen(one)).toBe(true);
+    // Stored exactly as its text says, and parsed back the same.
+    for (const obj of [one, two]) {
+      const kv = await b.get(
+        store.keyOf({ ...POD, namespace: 'default', name: obj.metadata?.name as string }),
+      );
+      expect(kv?.value).toBe(encodeObject(obj));
+      expectSameStoredObject(decodeObject(kv as never), obj);
+    }
+    // A later write of one pod leaves the other's spec as it was.
+    const bound = (await store.update({
+      ...one,
+      spec: { ...one.spec, nodeName: 'n1' },
+    } as StoreObject)) as typeof one;
+    expect(bound.spec.containers).toBe(one.spec.containers);
+    expect((await store.get({ ...POD, namespace: 'default', name: 'two' })) as typeof one).toBe(two);
+    expect(two.spec).not.toHaveProperty('nodeName');
+  });
 });
+
+function deepFreezeTest<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreezeTest(v);
+    Object.freeze(value);
+  }
+  return value;
+}

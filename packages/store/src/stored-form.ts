@@ -8,6 +8,7 @@
  * version's (frozen) subtree itself, so consumers can also tell "unchanged" by identity.
  */
 
+import { isFrozenJson } from '@flotilla/api';
 import { encodeObject } from './resource-cache.js';
 import type { StoreObject } from './types.js';
 
@@ -75,7 +76,9 @@ export function storedForm(obj: StoreObject, prev: StoreObject | undefined): Sto
     }
     const v = root[k];
     if (v === undefined) continue;
-    const c = adopt(v, prevRoot === undefined ? undefined : ownValue(prevRoot, k));
+    const p = prevRoot === undefined ? undefined : ownValue(prevRoot, k);
+    // A shared frozen tree (a ReplicaSet's defaulted pod spec) is stored form already: kept, not copied.
+    const c = p === undefined && isFrozenJson(v) ? v : adopt(v, p);
     if (c === UNUSUAL) return undefined;
     out[k] = c;
   }

@@ -51,6 +51,7 @@ const podRules = {
     pod.spec ? validatePodSpec(pod.spec, 'spec') : [fieldErrors.required('spec')],
   validateUpdate: validatePodUpdate,
   validateStatus: noErrors,
+  validateReadsOnlySpec: true,
 };
 
 /** Rules by `apiVersion/kind`. Kinds not listed use a DNS-subdomain name and schema checks only. */
@@ -65,6 +66,11 @@ export interface KindRules {
    * validate status updates like any update.
    */
   readonly validateStatus?: AnyFn;
+  /**
+   * `validate` reads nothing but `spec`: a shared frozen spec (`isFrozenJson`, the defaulted template
+   * spec of a ReplicaSet's pods) found valid once is not validated again for each object carrying it.
+   */
+  readonly validateReadsOnlySpec?: boolean;
 }
 
 export const KIND_RULES: Readonly<Record<string, KindRules>> = {

@@ -100,6 +100,13 @@ describe('planReplicaSet', () => {
     });
   });
 
+  it("gives the pods the template's spec object itself (the store defaults a frozen one once for all)", () => {
+    const set = rs(3);
+    const create = planReplicaSet(set, [], { now: T0 }).actions.find((a) => a.type === 'createPods');
+    if (create?.type !== 'createPods') throw new Error('no create');
+    expect(create.pod.spec).toBe(set.spec?.template?.spec);
+  });
+
   it('caps creations at the burst size', () => {
     const plan = planReplicaSet(rs(2000), [], { now: T0 });
     expect(plan.actions[0]).toMatchObject({ type: 'createPods', count: 500 });

@@ -69,7 +69,11 @@ export function ownerReferenceFor(rs: ReplicaSet): OwnerReference {
   };
 }
 
-/** A pod from the ReplicaSet's template, as Kubernetes' `GetPodFromTemplate` builds it. */
+/**
+ * A pod from the ReplicaSet's template, as Kubernetes' `GetPodFromTemplate` builds it — except that the
+ * spec is the template's own object, not a copy: a ReplicaSet from the store is deeply frozen, and then
+ * every pod it creates shares one defaulted, validated spec (see `applyDefaults`).
+ */
 export function podFromTemplate(rs: ReplicaSet): Pod {
   const template = rs.spec?.template;
   const meta = template?.metadata ?? {};
@@ -84,7 +88,7 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
       ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
       ownerReferences: [ownerReferenceFor(rs)],
     },
-    spec: structuredClone(template?.spec ?? { containers: [] }),
+    spec: template?.spec ?? { containers: [] },
   };
 }
 
