@@ -156,8 +156,13 @@ function segmentsOf(path: string): readonly string[] {
  * booleans as text; anything missing or not a scalar reads as `''` (so `spec.nodeName=` matches unbound Pods).
  */
 export function readFieldPath(object: unknown, path: string): string {
+  return readSegments(object, segmentsOf(path));
+}
+
+function readSegments(object: unknown, segments: readonly string[]): string {
   let cur: unknown = object;
-  for (const segment of segmentsOf(path)) {
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] as string;
     if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, segment)) return '';
     cur = (cur as Record<string, unknown>)[segment];
   }
@@ -175,6 +180,7 @@ class TermsSelector implements FieldSelector {
   readonly requirements: readonly FieldRequirement[];
   readonly matches: (fields: Fields) => boolean;
   readonly #text: string;
+  #paths: readonly (readonly string[])[] | undefined;
 
   constructor(requirements: readonly FieldRequirement[]) {
     const withText = requirements.map((r) => ({ r: Object.freeze({ ...r }), text: termToString(r) }));
@@ -191,8 +197,13 @@ class TermsSelector implements FieldSelector {
   }
 
   matchesObject(object: unknown): boolean {
-    for (const r of this.requirements) {
-      if ((readFieldPath(object, r.field) === r.value) !== (r.operator === '=')) return false;
+    // A watch cache asks this for every write: the paths are split once, here.
+    this.#paths ??= this.requirements.map((r) => Object.freeze(r.field.split('.')));
+    for (let i = 0; i < this.requirements.length; i++) {
+      const r = this.requirements[i] as FieldRequirement;
+      if ((readSegments(object, this.#paths[i] as readonly string[]) === r.value) !== (r.operator === '=')) {
+        return false;
+      }
     }
     return true;
   }
