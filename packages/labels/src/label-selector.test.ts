@@ -79,6 +79,51 @@ describe('selectorFromLabelSelector', () => {
 });
 
 // Kubernetes' ValidateLabelSelector: types and paths pinned; details only where they are Kubernetes' fixed text.
+describe('selectorFromLabelSelector on frozen selectors (as stored objects carry them)', () => {
+  const freeze = (s: LabelSelector): LabelSelector => {
+    if (s.matchLabels) Object.freeze(s.matchLabels);
+    for (const e of s.matchExpressions ?? []) {
+      if (e.values) Object.freeze(e.values);
+      Object.freeze(e);
+    }
+    if (s.matchExpressions) Object.freeze(s.matchExpressions);
+    return Object.freeze(s);
+  };
+
+  it('converts a deeply frozen selector once', () => {
+    const s = freeze({
+      matchLabels: { app: 'web' },
+      matchExpressions: [{ key: 'tier', operator: 'In', values: ['fe', 'be'] }],
+    });
+    const first = selectorFromLabelSelector(s);
+    expect(selectorFromLabelSelector(s)).toBe(first);
+    expect(first.toString()).toBe('app=web,tier in (be,fe)');
+  });
+
+  it('converts an unfrozen (or partly frozen) selector every time, so later changes are seen', () => {
+    const s: { matchLabels: Record<string, string> } = Object.freeze({ matchLabels: { app: 'web' } });
+    const first = selectorFromLabelSelector(s);
+    s.matchLabels.app = 'api';
+    const second = selectorFromLabelSelector(s);
+    expect(second).not.toBe(first);
+    expect(second.toString()).toBe('app=api');
+  });
+
+  it('reports an invalid frozen selector every time, with the path asked for', () => {
+    const s = freeze({ matchExpressions: [{ key: 'tier', operator: 'In', values: [] }] });
+    const fields = (path: string) => {
+      try {
+        selectorFromLabelSelector(s, path);
+      } catch (error) {
+        return (error as LabelSelectorError).errors.map((e) => e.field);
+      }
+      return [];
+    };
+    expect(fields('spec.selector')).toEqual(['spec.selector.matchExpressions[0].values']);
+    expect(fields('selector')).toEqual(['selector.matchExpressions[0].values']);
+  });
+});
+
 describe('validateLabelSelector', () => {
   const fieldsOf = (errs: LabelFieldError[]) => errs.map((e) => [e.field, e.type]);
 

@@ -155,6 +155,32 @@ export function validateLabelSelector(
  */
 export function selectorFromLabelSelector(selector: LabelSelector | null | undefined, path = ''): Selector {
   if (selector === null || selector === undefined) return nothing();
+  // Controllers convert the same stored (frozen) selector on every reconcile: remember those.
+  const frozen = isFrozenSelector(selector);
+  if (frozen) {
+    const known = converted.get(selector);
+    if (known !== undefined) return known;
+  }
+  const result = convert(selector, path);
+  if (frozen) converted.set(selector, result);
+  return result;
+}
+
+/** Selectors converted from deeply frozen `LabelSelector` objects (valid ones only: errors carry a path). */
+const converted = new WeakMap<LabelSelector, Selector>();
+
+function isFrozenSelector(selector: LabelSelector): boolean {
+  if (!Object.isFrozen(selector)) return false;
+  if (selector.matchLabels !== undefined && !Object.isFrozen(selector.matchLabels)) return false;
+  const exprs = selector.matchExpressions;
+  if (exprs === undefined || exprs === null) return true;
+  if (!Object.isFrozen(exprs)) return false;
+  for (const e of exprs)
+    if (!Object.isFrozen(e) || (e.values !== undefined && !Object.isFrozen(e.values))) return false;
+  return true;
+}
+
+function convert(selector: LabelSelector, path: string): Selector {
   const errs = validateLabelSelector(selector, path);
   if (errs.length > 0) throw new LabelSelectorError(errs);
   const reqs: Requirement[] = [];
