@@ -9,7 +9,7 @@
  *    - `idle`: nothing but heartbeats, advanced 30 virtual seconds at a time;
  *    - `rolling_update_30s`: a rolling update of one Deployment every 30 virtual seconds (the old figure);
  *    - `steady`: what a long-running cluster sees — one pod deleted (and replaced by its ReplicaSet)
- *      every 5 virtual minutes, about 1 % of the pods per hour as from node maintenance or failures,
+ *      every 5 virtual minutes, 6 % of the 200 pods per hour as from node maintenance or failures,
  *      plus one rolling update (a deploy) every virtual hour — made by a churn generator inside the
  *      cluster (a timer on the simulation's clock writing through its own client, as a controller
  *      would), the test only advancing time 5 minutes at a time;
