@@ -270,5 +270,33 @@ export function quantityOf(value: number | bigint, format: QuantityFormat = 'Dec
 }
 
 function toQuantity(q: Quantity | string | number): Quantity {
-  return typeof q === 'object' ? q : parseQuantity(q);
+  if (typeof q === 'object') return q;
+  const result = cachedTryParseQuantity(q);
+  if (typeof result === 'string') throw new QuantityParseError(String(q), result);
+  return result;
+}
+
+/*
+ * `tryParseQuantity` behind a small memo, for the hot paths that parse the same few quantity strings
+ * over and over (`"100m"`, `"512Mi"`): defaulting, the structural fast check, resource validation,
+ * the scheduler's requests and the agent's QoS class each parse every quantity of every Pod, with
+ * BigInt arithmetic each time. The memo holds at most `MEMO_ENTRIES` strings of at most
+ * `MEMO_KEY_LENGTH` characters and is simply emptied when full, so hostile input cannot grow it.
+ * Results are frozen: they are shared.
+ */
+const MEMO_ENTRIES = 2048;
+const MEMO_KEY_LENGTH = 40;
+const memo = new Map<string, Quantity | string>();
+
+/** As `tryParseQuantity` (a quantity, or Kubernetes' error message); the result must not be mutated. */
+export function cachedTryParseQuantity(input: string | number): Quantity | string {
+  if (typeof input !== 'string' || input.length > MEMO_KEY_LENGTH) return tryParseQuantity(input);
+  let result = memo.get(input);
+  if (result === undefined) {
+    const parsed = tryParseQuantity(input);
+    result = typeof parsed === 'string' ? parsed : Object.freeze(parsed);
+    if (memo.size >= MEMO_ENTRIES) memo.clear();
+    memo.set(input, result);
+  }
+  return result;
 }

@@ -1,8 +1,7 @@
 /**
  * Pod and pod template defaults, as kubernetes `pkg/apis/core/v1/defaults.go`.
  */
-import { formatQuantity } from '../quantity.js';
-import { cachedTryParseQuantity } from '../validation/quantity-cache.js';
+import { cachedTryParseQuantity, formatQuantity } from '../quantity.js';
 import { VOLUME_SOURCES } from '../volume-sources.js';
 import { child, existing, items, type Obj, setDefault } from './util.js';
 

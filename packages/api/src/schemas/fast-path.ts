@@ -21,7 +21,7 @@
  * `eval`.
  */
 import type { z } from 'zod';
-import { cachedTryParseQuantity } from '../validation/quantity-cache.js';
+import { cachedTryParseQuantity } from '../quantity.js';
 import { QuantityValueSchema } from './primitives.js';
 
 export type Conformance = (value: unknown) => boolean;

@@ -32,7 +32,7 @@ import {
   isValidPortNum,
   nameIsDNSSubdomain,
 } from '../names.js';
-import { compareQuantities, formatQuantity, type Quantity } from '../quantity.js';
+import { cachedTryParseQuantity, compareQuantities, formatQuantity, type Quantity } from '../quantity.js';
 import { VOLUME_SOURCES } from '../volume-sources.js';
 import {
   type ErrorList,
@@ -43,7 +43,6 @@ import {
   portNumOrName,
 } from './helpers.js';
 import { labelKeyProblems, validateAnnotations, validateLabels } from './meta.js';
-import { cachedTryParseQuantity } from './quantity-cache.js';
 import { memoizeValid } from './valid-memo.js';
 
 export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'] as const;
