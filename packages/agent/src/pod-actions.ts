@@ -132,17 +132,13 @@ export function backoffWait(
 export function computePodActions(pod: Pod, state: PodRuntimeState, options: PodActionOptions): PodPlan {
   const { now } = options;
   const views = state.containers;
-  const anyLive = () => {
-    for (const v of views.values()) if (isLive(v)) return true;
-    return false;
-  };
 
   if (options.vanished || pod.metadata?.deletionTimestamp) {
     const grace = options.vanished
       ? (pod.metadata?.deletionGracePeriodSeconds ?? VANISHED_GRACE_SECONDS)
       : podGracePeriodSeconds(pod);
     const actions: PodAction[] = [];
-    if (anyLive() || state.sandbox?.ready) actions.push({ type: 'killPod', gracePeriodSeconds: grace });
+    if (anyLive(views) || state.sandbox?.ready) actions.push({ type: 'killPod', gracePeriodSeconds: grace });
     actions.push({ type: 'removePod', deleteObject: !options.vanished });
     return { actions };
   }
@@ -150,67 +146,86 @@ export function computePodActions(pod: Pod, state: PodRuntimeState, options: Pod
 
   const spec = pod.spec;
   const policy = spec?.restartPolicy ?? 'Always';
-  const actions: PodAction[] = [];
-  let requeueAt = Number.POSITIVE_INFINITY;
-  if (state.sandbox === undefined) actions.push({ type: 'createSandbox' });
+  // Module-level helpers and this accumulator instead of closures: this runs on every pass of every pod.
+  const acc: Accumulator = { actions: [], requeueAt: Number.POSITIVE_INFINITY, views, now };
+  if (state.sandbox === undefined) acc.actions.push({ type: 'createSandbox' });
 
-  const containerGrace = (c: Container) =>
-    c.livenessProbe?.terminationGracePeriodSeconds ??
-    spec?.terminationGracePeriodSeconds ??
-    DEFAULT_GRACE_SECONDS;
-  for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
-    const v = views.get(c.name);
-    if (v?.current?.state === 'RUNNING' && v.probe?.unhealthy !== undefined) {
-      actions.push({
-        type: 'killContainer',
-        name: c.name,
-        containerId: v.current.id,
-        gracePeriodSeconds: containerGrace(c),
-        message: v.probe.unhealthy,
-      });
+  for (const containers of [spec?.initContainers, spec?.containers]) {
+    for (const c of containers ?? []) {
+      const v = views.get(c.name);
+      if (v?.current?.state === 'RUNNING' && v.probe?.unhealthy !== undefined) {
+        acc.actions.push({
+          type: 'killContainer',
+          name: c.name,
+          containerId: v.current.id,
+          gracePeriodSeconds: containerGrace(c, spec),
+          message: v.probe.unhealthy,
+        });
+      }
     }
   }
-
-  /** Plans container `c`; true when it is running or done (exited and not to be restarted). */
-  const plan = (c: Container, init: boolean, restartPolicy: string): boolean => {
-    const v = views.get(c.name);
-    const current = v?.current;
-    if (isLive(v)) return true;
-    const wait = backoffWait(v, restartPolicy, now);
-    if (current?.state === 'EXITED') {
-      if (!shouldRestart(restartPolicy, current.exitCode)) return true;
-      if (wait !== undefined) {
-        requeueAt = Math.min(requeueAt, wait.until);
-        return false;
-      }
-      actions.push({
-        type: 'startContainer',
-        name: c.name,
-        init,
-        attempt: current.attempt + 1,
-        backoff: nextBackoff(CRASH_LOOP_BACKOFF, v?.backoff, current.finishedAt ?? now),
-      });
-      return false;
-    }
-    if (wait !== undefined) {
-      requeueAt = Math.min(requeueAt, wait.until);
-      return false;
-    }
-    actions.push({ type: 'startContainer', name: c.name, init, attempt: 0 });
-    return false;
-  };
 
   // Init containers: in order, one at a time; `Always` counts as `OnFailure` for them.
   const initPolicy = policy === 'Never' ? 'Never' : 'OnFailure';
   for (const c of spec?.initContainers ?? []) {
     const current = views.get(c.name)?.current;
     if (current?.state === 'EXITED' && current.exitCode === 0) continue;
-    if (current?.state === 'EXITED' && initPolicy === 'Never') return done(actions, requeueAt, now);
-    plan(c, true, initPolicy);
-    return done(actions, requeueAt, now);
+    if (current?.state === 'EXITED' && initPolicy === 'Never') return done(acc.actions, acc.requeueAt, now);
+    plan(acc, c, true, initPolicy);
+    return done(acc.actions, acc.requeueAt, now);
   }
-  for (const c of spec?.containers ?? []) plan(c, false, policy);
-  return done(actions, requeueAt, now);
+  for (const c of spec?.containers ?? []) plan(acc, c, false, policy);
+  return done(acc.actions, acc.requeueAt, now);
+}
+
+/** What `plan` adds to: the actions so far and the earliest time to look again. */
+interface Accumulator {
+  readonly actions: PodAction[];
+  requeueAt: number;
+  readonly views: PodRuntimeState['containers'];
+  readonly now: number;
+}
+
+function anyLive(views: PodRuntimeState['containers']): boolean {
+  for (const v of views.values()) if (isLive(v)) return true;
+  return false;
+}
+
+function containerGrace(c: Container, spec: Pod['spec']): number {
+  return (
+    c.livenessProbe?.terminationGracePeriodSeconds ??
+    spec?.terminationGracePeriodSeconds ??
+    DEFAULT_GRACE_SECONDS
+  );
+}
+
+/** Plans container `c`; true when it is running or done (exited and not to be restarted). */
+function plan(acc: Accumulator, c: Container, init: boolean, restartPolicy: string): boolean {
+  const v = acc.views.get(c.name);
+  const current = v?.current;
+  if (isLive(v)) return true;
+  const wait = backoffWait(v, restartPolicy, acc.now);
+  if (current?.state === 'EXITED') {
+    if (!shouldRestart(restartPolicy, current.exitCode)) return true;
+    if (wait !== undefined) {
+      acc.requeueAt = Math.min(acc.requeueAt, wait.until);
+      return false;
+    }
+    acc.actions.push({
+      type: 'startContainer',
+      name: c.name,
+      init,
+      attempt: current.attempt + 1,
+      backoff: nextBackoff(CRASH_LOOP_BACKOFF, v?.backoff, current.finishedAt ?? acc.now),
+    });
+    return false;
+  }
+  if (wait !== undefined) {
+    acc.requeueAt = Math.min(acc.requeueAt, wait.until);
+    return false;
+  }
+  acc.actions.push({ type: 'startContainer', name: c.name, init, attempt: 0 });
+  return false;
 }
 
 function done(actions: PodAction[], requeueAt: number, now: number): PodPlan {
