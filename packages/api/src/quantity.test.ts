@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addQuantities,
+  cachedTryParseQuantity,
   canonicalQuantity,
   compareQuantities,
   formatQuantity,
@@ -344,5 +345,31 @@ describe('properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('cachedTryParseQuantity', () => {
+  it.each<string | number>(['100m', '512Mi', '1.5Gi', 0, -0, 1, 0.5, 1e21, '1e3'])(
+    'gives what tryParseQuantity gives for %s, the same frozen object each time',
+    (input) => {
+      const first = cachedTryParseQuantity(input);
+      expect(first).toEqual(tryParseQuantity(input));
+      expect(cachedTryParseQuantity(input)).toBe(first);
+      expect(Object.isFrozen(first)).toBe(true);
+    },
+  );
+
+  it.each<string | number>(['', '12x', 'x'.repeat(50), Number.NaN, Number.POSITIVE_INFINITY])(
+    'reports %s as tryParseQuantity does',
+    (input) => {
+      expect(cachedTryParseQuantity(input)).toEqual(tryParseQuantity(input));
+    },
+  );
+
+  it('quantity arithmetic on strings and numbers goes through it unchanged', () => {
+    expect(compareQuantities('1', 1)).toBe(0);
+    expect(compareQuantities('100m', 0)).toBe(1);
+    expect(quantityToMilli('1.5')).toBe(1500);
+    expect(() => quantityToMilli('12x')).toThrow(QuantityParseError);
   });
 });

@@ -278,7 +278,7 @@ function toQuantity(q: Quantity | string | number): Quantity {
 
 /*
  * `tryParseQuantity` behind a small memo, for the hot paths that parse the same few quantity strings
- * over and over (`"100m"`, `"512Mi"`): defaulting, the structural fast check, resource validation,
+ * (and numbers) over and over (`"100m"`, `"512Mi"`, `0`): defaulting, the structural fast check, resource validation,
  * the scheduler's requests and the agent's QoS class each parse every quantity of every Pod, with
  * BigInt arithmetic each time. The memo holds at most `MEMO_ENTRIES` strings of at most
  * `MEMO_KEY_LENGTH` characters and is simply emptied when full, so hostile input cannot grow it.
@@ -286,11 +286,13 @@ function toQuantity(q: Quantity | string | number): Quantity {
  */
 const MEMO_ENTRIES = 2048;
 const MEMO_KEY_LENGTH = 40;
-const memo = new Map<string, Quantity | string>();
+const memo = new Map<string | number, Quantity | string>();
 
 /** As `tryParseQuantity` (a quantity, or Kubernetes' error message); the result must not be mutated. */
 export function cachedTryParseQuantity(input: string | number): Quantity | string {
-  if (typeof input !== 'string' || input.length > MEMO_KEY_LENGTH) return tryParseQuantity(input);
+  if (typeof input === 'string' ? input.length > MEMO_KEY_LENGTH : !Number.isFinite(input)) {
+    return tryParseQuantity(input);
+  }
   let result = memo.get(input);
   if (result === undefined) {
     const parsed = tryParseQuantity(input);
