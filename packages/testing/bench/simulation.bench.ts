@@ -25,9 +25,10 @@
  * 3. property throughput: random fault schedules checked per second (`runScenario` with the standard
  *    invariants), against scenarios without faults (baseline).
  * `SCALE_NODES=100,500,1000` chooses the sizes (default 100,300,500; 1,000 nodes take ~11 s, and 5,000 —
- *    Kubernetes' largest supported cluster, 150,000 pods — 42.7–58.4 s on the shared 2-core machine,
- *    median 51.2 s over 9 runs, and 1.84–1.90 GiB; the code of the previous stop, run alternately with
- *    it: 51.5–71.2 s, median 63.7 s, 2.4 GiB); `BENCH_QUICK=1` runs small sizes only.
+ *    Kubernetes' largest supported cluster, 150,000 pods — on the shared 2-core machine 16 of 18 runs
+ *    took 42.7–58.4 s (median ~50 s) and 1.76–1.93 GiB; the other two, 62.4 and 66.8 s, came in a heavily
+ *    loaded half-hour in which the previous stop's code, run alternately, took 64–84 s; over all pairs
+ *    the ratio to that code was 0.73–0.95, mean ~0.83); `BENCH_QUICK=1` runs small sizes only.
  * `pnpm bench` runs this with `--max-semi-space-size=64` (V8's young generation at 64 MiB per semi-space
  *    instead of 16): a big simulation keeps most of what it allocates (every object version is cached),
  *    and with the default young generation much of the wave's short-lived state is promoted and collected
