@@ -1,7 +1,8 @@
 /**
  * Simulation benchmarks (`BENCH <name> <value> <unit>` lines):
  * 1. scale: N nodes and 30 pods per node as Deployments of 100 replicas, from empty to all Running —
- *    wall time, virtual time, peak RSS — for growing N; the smallest size is the baseline and each
+ *    wall time, CPU time of the process (user + system, all threads: the GC helpers run on the second
+ *    core), virtual time, peak RSS — for growing N; the smallest size is the baseline and each
  *    size's wall time per pod is given as a ratio to it (1.0 = linear scaling).
  * 2. churn: simulated cluster-hours per wall-second of a 100-node cluster (20 Deployments × 10 pods),
  *    with heartbeat coalescing (the default) and, as the same-run baseline, without (exact: every
@@ -71,13 +72,14 @@ const WALL_LIMIT_MS = Number(process.env.SCALE_WALL_LIMIT_S ?? 240) * 1000;
 
 async function scale(
   nodes: number,
-): Promise<{ wallMs: number; virtualMs: number; pods: number; running: number; rss: number }> {
+): Promise<{ wallMs: number; cpuMs: number; virtualMs: number; pods: number; running: number; rss: number }> {
   gc();
   peakRss = 0;
   const pods = nodes * 30;
   const sim = createSimulation({ seed: 1, nodes, history: 'off', workers: 4 });
   await sim.start();
   const startWall = performance.now();
+  const startCpu = process.cpuUsage();
   const startVirtual = sim.clock.now();
   await sim.apply(Array.from({ length: pods / 100 }, (_, i) => deployment(`app-${i}`, 100)));
   const podApi = sim.client.resource('v1', 'Pod');
@@ -90,8 +92,10 @@ async function scale(
     if (running === pods || sim.clock.now() - startVirtual >= 3_600_000) break;
     if (performance.now() - startWall > WALL_LIMIT_MS) break;
   }
+  const cpu = process.cpuUsage(startCpu);
   const result = {
     wallMs: performance.now() - startWall,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     virtualMs: sim.clock.now() - startVirtual,
     pods,
     running,
@@ -210,6 +214,7 @@ for (const nodes of runs('scale') ? sizes : []) {
     continue;
   }
   bench(`${tag}_wall`, r.wallMs / 1000, 's');
+  bench(`${tag}_cpu`, r.cpuMs / 1000, 's');
   bench(`${tag}_virtual`, r.virtualMs / 1000, 's');
   bench(`${tag}_peak_rss`, r.rss / 2 ** 20, 'MiB');
   bench(`${tag}_wall_per_pod`, perPod, 'ms');
