@@ -1,6 +1,7 @@
 import {
   ApiError,
   type Container,
+  compareResourceVersions,
   isConflict,
   isNotFound,
   type Pod,
@@ -198,18 +199,8 @@ const podKey = (namespace: string, name: string) => `${namespace}/${name}`;
 function isOlder(a: Pod, b: Pod): boolean {
   const x = a.metadata?.resourceVersion;
   const y = b.metadata?.resourceVersion;
-  if (a.metadata?.uid !== b.metadata?.uid || !x || !y || !isDigits(x) || !isDigits(y)) return false;
-  // Runs on every pod event and pass: integers without leading zeros compare by length, then as text.
-  if (x[0] !== '0' && y[0] !== '0') return x.length !== y.length ? x.length < y.length : x < y;
-  return BigInt(x) < BigInt(y);
-}
-
-function isDigits(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
+  if (a.metadata?.uid !== b.metadata?.uid || !x || !y) return false;
+  return compareResourceVersions(x, y) === -1;
 }
 
 /**

@@ -36,16 +36,23 @@ export function freezeJson(tree: object): boolean {
   return true;
 }
 
-/** True when every object and array under `value` is already frozen (a stored object's subtree). */
+/** Trees found deeply frozen: a frozen tree cannot change, so the answer is kept (walked once). */
+const deeplyFrozen = new WeakSet<object>();
+
+/**
+ * True when every object and array under `value` is frozen (a stored object's subtree), so that what
+ * is derived from it may be remembered: asked again about the same tree, the answer comes at once.
+ */
 export function isDeeplyFrozen(value: unknown, depth = 0): boolean {
   if (typeof value !== 'object' || value === null) return true;
-  if (vouched.has(value)) return true;
+  if (vouched.has(value) || deeplyFrozen.has(value)) return true;
   if (!Object.isFrozen(value) || depth > MAX_DEPTH) return false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) if (!isDeeplyFrozen(value[i], depth + 1)) return false;
-    return true;
+  } else {
+    for (const key in value) if (!isDeeplyFrozen((value as Obj)[key], depth + 1)) return false;
   }
-  for (const key in value) if (!isDeeplyFrozen((value as Obj)[key], depth + 1)) return false;
+  deeplyFrozen.add(value);
   return true;
 }
 

@@ -105,6 +105,7 @@ export {
   subtractQuantities,
   tryParseQuantity,
 } from './quantity.js';
+export { compareResourceVersions } from './resource-version.js';
 export * from './schemas/index.js';
 export {
   assertValid,

@@ -277,12 +277,12 @@ function toQuantity(q: Quantity | string | number): Quantity {
 }
 
 /*
- * `tryParseQuantity` behind a small memo, for the hot paths that parse the same few quantity strings
- * (and numbers) over and over (`"100m"`, `"512Mi"`, `0`): defaulting, the structural fast check, resource validation,
- * the scheduler's requests and the agent's QoS class each parse every quantity of every Pod, with
- * BigInt arithmetic each time. The memo holds at most `MEMO_ENTRIES` strings of at most
- * `MEMO_KEY_LENGTH` characters and is simply emptied when full, so hostile input cannot grow it.
- * Results are frozen: they are shared.
+ * `tryParseQuantity` behind a small memo, for the hot paths that parse the same few quantity strings (and
+ * numbers) over and over (`"100m"`, `"512Mi"`, `0`): defaulting, the structural fast check, resource
+ * validation, the scheduler's requests and the agent's QoS class each parse every quantity of every Pod,
+ * with BigInt arithmetic each time. The memo holds at most `MEMO_ENTRIES` strings of at most
+ * `MEMO_KEY_LENGTH` characters and is simply emptied when full, so hostile input cannot grow it. Results
+ * are frozen: they are shared.
  */
 const MEMO_ENTRIES = 2048;
 const MEMO_KEY_LENGTH = 40;

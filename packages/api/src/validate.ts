@@ -79,9 +79,13 @@ function surelyConforms(schema: z.ZodType, obj: unknown): boolean {
     fast = compileConformance(schema) ?? null;
     conformance.set(schema, fast);
   }
-  if (fast === null) return false;
+  return fast !== null && passes(fast, obj);
+}
+
+/** `fast(value)`, a throw (e.g. stack overflow on absurdly deep JSON) read as "not sure". */
+function passes(fast: Conformance, value: unknown): boolean {
   try {
-    return fast(obj);
+    return fast(value);
   } catch {
     return false;
   }
@@ -125,8 +129,6 @@ function check(obj: unknown): Checked | FieldError[] {
 
 /** Shared frozen specs found valid, with the schema they were checked against. */
 const validSharedSpecs = new WeakMap<object, KindInfo['schema']>();
-/** Per kind schema: the fast structural check of its `spec` alone (`null`: none). */
-const specConformance = new WeakMap<object, Conformance | null>();
 
 /**
  * `check` of an object whose spec is a shared frozen spec (`isFrozenJson`) of a kind whose rules read
@@ -148,11 +150,7 @@ function checkWithSharedSpec(
     validSharedSpecs.set(spec as object, info.schema);
   }
   const { spec: _, ...others } = obj;
-  try {
-    if (!rest(others)) return undefined;
-  } catch {
-    return undefined;
-  }
+  if (!passes(rest, others)) return undefined;
   const meta = obj.metadata as never;
   const errors = guarded(true, () =>
     validateObjectMeta(meta, { namespaced: info.namespaced, nameFn: rules.nameFn }),
@@ -161,15 +159,10 @@ function checkWithSharedSpec(
 }
 
 function specIsValid(info: KindInfo, rules: KindRules, spec: object): boolean {
-  let fast = specConformance.get(info.schema);
-  if (fast === undefined) {
-    const specSchema = info.schema instanceof z.ZodObject ? info.schema.shape.spec : undefined;
-    fast = specSchema === undefined ? null : (compileConformance(specSchema as z.ZodType) ?? null);
-    specConformance.set(info.schema, fast);
-  }
-  if (fast === null) return false;
+  const specSchema = info.schema instanceof z.ZodObject ? info.schema.shape.spec : undefined;
+  if (specSchema === undefined || !surelyConforms(specSchema as z.ZodType, spec)) return false;
   try {
-    return fast(spec) && rules.validate !== undefined && rules.validate({ spec }).length === 0;
+    return rules.validate !== undefined && rules.validate({ spec }).length === 0;
   } catch {
     return false;
   }
@@ -253,11 +246,7 @@ function statusOnlyErrors(next: unknown, prev: unknown): FieldError[] | undefine
   if (!sameMetadata && containsNull(prev.metadata)) return undefined;
   const { spec: _, ...rest } = next;
   if (sameMetadata) delete (rest as { metadata?: unknown }).metadata;
-  try {
-    if (!fast(rest)) return undefined;
-  } catch {
-    return undefined;
-  }
+  if (!passes(fast, rest)) return undefined;
   if (sameMetadata) return guarded(true, () => validateStatus(next));
   const meta = next.metadata as never;
   return [
@@ -272,8 +261,8 @@ function statusOnlyErrors(next: unknown, prev: unknown): FieldError[] | undefine
  * that a spec carried over unchanged from `prev` (the status subresource keeps the stored spec) is
  * not validated again, nor is metadata carried over as the same object. Same field paths and
  * messages for metadata and status; only a stored spec or metadata that is itself invalid (stored
- * before a rule existed, or by another writer) no longer blocks a status write, as in Kubernetes. A changed spec, or a kind without status rules, gets
- * `validateUpdate`.
+ * before a rule existed, or by another writer) no longer blocks a status write, as in Kubernetes. A
+ * changed spec, or a kind without status rules, gets `validateUpdate`.
  */
 export function validateStatusUpdate(next: unknown, prev: unknown): FieldError[] {
   return statusOnlyErrors(next, prev) ?? validateUpdate(next, prev);

@@ -2,6 +2,7 @@
  * ReplicaSet helpers of `deploymentutil` and `controller`: reading counts with API defaults, finding a
  * Deployment's new and old ReplicaSets, the orderings the algorithm relies on, and revisions.
  */
+import { isDeeplyFrozen } from '@flotilla/api';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './constants.js';
 import type { PodTemplateSpec, ReplicaSet } from './shapes.js';
 import { parseTime } from './time.js';
@@ -169,18 +170,6 @@ export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSp
   }
   verdicts.set(b, equal);
   return equal;
-}
-
-/** Checked deeply once per object (frozen objects cannot change, so the answer is kept). */
-const deeplyFrozen = new WeakSet<object>();
-
-function isDeeplyFrozen(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return true;
-  if (deeplyFrozen.has(value)) return true;
-  if (!Object.isFrozen(value)) return false;
-  for (const child of Object.values(value)) if (!isDeeplyFrozen(child)) return false;
-  deeplyFrozen.add(value);
-  return true;
 }
 
 /**

@@ -94,11 +94,11 @@ export interface Backend {
 }
 
 /**
- * A value whose text is made the first time it is asked for, then kept: the object store's writes to
- * an in-memory backend, where the text is seldom read (the watch cache already holds the object) and
- * encoding every version of every object cost more than anything else on a write (JSON.stringify of
- * each Pod status update, plus the strings' memory). `maker` (or `make`) must return the same text whenever it is
- * called — the object store encodes its frozen stored object.
+ * A value whose text is made the first time it is asked for, then kept: the object store's writes to an
+ * in-memory backend, where the text is seldom read (the watch cache already holds the object) and encoding
+ * every version of every object cost more than anything else on a write (JSON.stringify of each Pod status
+ * update, plus the strings' memory). `maker` (or `make`) must return the same text whenever it is called —
+ * the object store encodes its frozen stored object.
  */
 export class DeferredText {
   private made: string | undefined;

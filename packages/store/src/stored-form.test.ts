@@ -3,6 +3,7 @@ import { firstValueFrom } from 'rxjs';
 import { take, toArray } from 'rxjs/operators';
 import { describe, expect, it } from 'vitest';
 import { type Backend, textOf } from './backend.js';
+import { deepFreeze } from './freeze.js';
 import { MemoryBackend } from './memory-backend.js';
 import { decodeObject, encodeObject } from './resource-cache.js';
 import { storedForm } from './stored-form.js';
@@ -187,7 +188,7 @@ describe('storedForm', () => {
     ['a backend that stores text', () => textOnly(new MemoryBackend())],
   ])('shares one stored spec among pods created from one deeply frozen spec, on %s', async (_, backend) => {
     const { store, backend: b } = setup({ backend: backend() });
-    const spec = deepFreezeTest({ containers: [{ name: 'c', image: 'nginx:1.27' }] });
+    const spec = deepFreeze({ containers: [{ name: 'c', image: 'nginx:1.27' }] });
     const make = (name: string) => ({ ...pod(name), spec }) as StoreObject;
     const one = (await store.create(make('one'))) as StoreObject & { spec: { containers: unknown } };
     const two = (await store.create(make('two'))) as typeof one;
@@ -211,11 +212,3 @@ describe('storedForm', () => {
     expect(two.spec).not.toHaveProperty('nodeName');
   });
 });
-
-function deepFreezeTest<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreezeTest(v);
-    Object.freeze(value);
-  }
-  return value;
-}

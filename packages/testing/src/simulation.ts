@@ -83,14 +83,14 @@ export interface SimulationOptions {
   /** Told about every error a component retries (injected faults cause many); default nothing. */
   readonly onError?: (error: unknown, component: string) => void;
   /**
-   * Heartbeat coalescing (default true): while every node is healthy — no fault injected, every Node
-   * Ready and untainted, every Lease fresh — `runFor` (and the steps of `runUntil`, `runUntilSettled`)
-   * holds the agents' heartbeat and resync timers and the node-lifecycle controller's timers, and
-   * when the exact state is needed (a call about Nodes or Leases, a fault, an agent waiting on a
-   * back-off while resyncs are held) runs one catch-up round: each agent renews its Lease (and node
-   * status when due) stamped with the times its last skipped beat would have written, then the
-   * controller's deadline checks run, then the resyncs. Decisions are those of the exact run (`false`); the history
-   * has fewer Lease and Node-status writes.
+   * Heartbeat coalescing (default true): while every node is healthy — no fault injected, every Node Ready
+   * and untainted, every Lease fresh — `runFor` (and the steps of `runUntil`, `runUntilSettled`) holds the
+   * agents' heartbeat and resync timers and the node-lifecycle controller's timers, and when the exact
+   * state is needed (a call about Nodes or Leases, a fault, an agent waiting on a back-off while resyncs
+   * are held) runs one catch-up round: each agent renews its Lease (and node status when due) stamped with
+   * the times its last skipped beat would have written, then the controller's deadline checks run, then the
+   * resyncs. Decisions are those of the exact run (`false`); the history has fewer Lease and Node-status
+   * writes.
    */
   readonly coalesceHeartbeats?: boolean;
 }

@@ -1,4 +1,4 @@
-import type { ApiError } from '@flotilla/api';
+import { type ApiError, compareResourceVersions } from '@flotilla/api';
 import { type BackoffPolicy, backoffDelay, type Clock, type Random, type TimerHandle } from '@flotilla/clock';
 import type { Observable, Subscription } from 'rxjs';
 import { toApiError } from '../in-process-client.js';
@@ -217,16 +217,6 @@ export class Reflector<T extends ApiObject> {
   }
 }
 
-/** Only ASCII digits (a loop, not a regex: this runs twice on every watch event of every informer). */
-function isInteger(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
 /**
  * The resume point after seeing `next`. Kubernetes calls resourceVersions opaque, but every Flotilla
  * server issues integers, and a watch from '0' replays the current objects in key order, not revision
@@ -235,9 +225,7 @@ function isInteger(s: string): boolean {
 function newer(current: string | undefined, next: string | undefined): string | undefined {
   if (!next) return current;
   if (current === undefined) return next;
-  if (isInteger(current) && isInteger(next)) {
-    if (next.length !== current.length) return next.length > current.length ? next : current;
-    return next > current ? next : current;
-  }
-  return next;
+  const order = compareResourceVersions(next, current);
+  if (order === undefined) return next;
+  return order > 0 ? next : current;
 }
