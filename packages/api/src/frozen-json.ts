@@ -27,8 +27,8 @@ export function isFrozenJson(value: unknown): boolean {
 
 /**
  * Freezes `tree` in place and vouches for it, when it is plain JSON data as described above; returns
- * whether it did. `tree` must be private to the caller (a fresh copy): it is frozen either way only
- * when it qualifies, and left as it was otherwise.
+ * whether it did. `tree` must be private to the caller (a fresh copy): a tree that does not qualify
+ * is left as it was, unfrozen.
  */
 export function freezeJson(tree: object): boolean {
   if (!isPlainJson(tree, 0)) return false;
@@ -43,14 +43,18 @@ const deeplyFrozen = new WeakSet<object>();
  * True when every object and array under `value` is frozen (a stored object's subtree), so that what
  * is derived from it may be remembered: asked again about the same tree, the answer comes at once.
  */
-export function isDeeplyFrozen(value: unknown, depth = 0): boolean {
+export function isDeeplyFrozen(value: unknown): boolean {
+  return deeplyFrozenFrom(value, 0);
+}
+
+function deeplyFrozenFrom(value: unknown, depth: number): boolean {
   if (typeof value !== 'object' || value === null) return true;
   if (vouched.has(value) || deeplyFrozen.has(value)) return true;
   if (!Object.isFrozen(value) || depth > MAX_DEPTH) return false;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!isDeeplyFrozen(value[i], depth + 1)) return false;
+    for (let i = 0; i < value.length; i++) if (!deeplyFrozenFrom(value[i], depth + 1)) return false;
   } else {
-    for (const key in value) if (!isDeeplyFrozen((value as Obj)[key], depth + 1)) return false;
+    for (const key in value) if (!deeplyFrozenFrom((value as Obj)[key], depth + 1)) return false;
   }
   deeplyFrozen.add(value);
   return true;

@@ -78,7 +78,6 @@ describe('selectorFromLabelSelector', () => {
   });
 });
 
-// Kubernetes' ValidateLabelSelector: types and paths pinned; details only where they are Kubernetes' fixed text.
 describe('selectorFromLabelSelector on frozen selectors (as stored objects carry them)', () => {
   const freeze = (s: LabelSelector): LabelSelector => {
     if (s.matchLabels) Object.freeze(s.matchLabels);
@@ -124,6 +123,7 @@ describe('selectorFromLabelSelector on frozen selectors (as stored objects carry
   });
 });
 
+// Kubernetes' ValidateLabelSelector: types and paths pinned; details only where they are Kubernetes' fixed text.
 describe('validateLabelSelector', () => {
   const fieldsOf = (errs: LabelFieldError[]) => errs.map((e) => [e.field, e.type]);
 
